@@ -1,0 +1,48 @@
+# Two entry points: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB ?= data/rasd.sqlite
+PORT ?= 8501
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install install-test db chromium bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+# Rebuilt when missing or older than any seed article or the catalogue.
+$(DB): $(wildcard seeds/*.txt) seeds/articles.csv | $(VENV)/.installed
+	$(PY) -m rasd ingest seeds --db $(DB)
+	touch $(DB)
+
+db: $(DB)
+
+run: install db
+	RASD_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+chromium:
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: install-test chromium
+	$(PY) -m pytest -q
+
+bench: install-test chromium
+	$(PY) bench/bench_extract.py
+	$(PY) bench/bench_map.py
+
+clean:
+	rm -rf $(VENV) data test-output static/vendor

@@ -1,0 +1,69 @@
+"""Arabic text normalisation: the one place that decides when two Arabic spellings are the same."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Harakat, tanween, shadda, sukun, superscript alef, Quranic marks.
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_TATWEEL = "\u0640"
+_TRANSLATE = str.maketrans(
+    {
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+        "ى": "ي", "ئ": "ي", "ؤ": "و",
+        "ة": "ه",
+        "ک": "ك", "ی": "ي", "ھ": "ه", "ۀ": "ه",
+        "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4",
+        "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
+        "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4",
+        "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9",
+        "\u060c": ",",  # Arabic comma
+        "\u061b": ";",  # Arabic semicolon
+        "\u061f": "?",  # Arabic question mark
+        "\u066b": ".",  # Arabic decimal separator
+        "\u066c": ",",  # Arabic thousands separator
+        "\u200c": None, "\u200d": None, "\u200e": None, "\u200f": None,
+        "\u202a": None, "\u202b": None, "\u202c": None, "\u202d": None, "\u202e": None,
+        "\u00a0": " ",
+        "“": '"', "”": '"', "«": '"', "»": '"', "„": '"', "‘": "'", "’": "'",
+    }
+)
+_SPACES = re.compile(r"\s+")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+def normalize_digits(text: str) -> str:
+    """Replace Eastern Arabic and Persian digits with ASCII digits, nothing else."""
+    return text.translate(_DIGITS)
+
+
+def normalize_arabic(text: str) -> str:
+    """Fold an Arabic string to its comparison form.
+
+    Strips diacritics and tatweel, unifies alef/hamza forms, alef maqsura and yeh,
+    taa marbuta and heh, Eastern Arabic digits and punctuation, lower-cases Latin
+    letters and collapses white space.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _DIACRITICS.sub("", text).replace(_TATWEEL, "")
+    text = text.translate(_TRANSLATE).lower()
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Normalise character by character, keeping each output character's offset in the input.
+
+    Unlike normalize_arabic this neither collapses spaces nor applies NFKC, so that
+    a span found in the normalised text maps back onto the original text.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == _TATWEEL or _DIACRITICS.match(ch):
+            continue
+        mapped = ch.translate(_TRANSLATE)
+        for m in mapped.lower():
+            out.append(m)
+            offsets.append(i)
+    return "".join(out), offsets

@@ -1,0 +1,13 @@
+"""Closed vocabularies shared by the extractor, the store, the filters and the URL."""
+
+WEAPONS = ("drone", "rocket", "mortar", "ied", "gunfire", "unknown")
+TARGETS = ("base", "airport", "embassy", "convoy", "other")
+# One outcome code per event; when several apply the first in this order wins.
+OUTCOMES = ("casualties", "hit", "intercepted", "fell_nearby", "no_casualties", "unknown")
+DATE_PRECISIONS = ("day", "approximate", "month", "year", "unknown")
+GEO_PRECISIONS = ("site", "town", "district", "governorate")
+PLACE_KINDS = (
+    "airbase", "camp", "airport", "embassy", "zone", "city",
+    "district", "subdistrict", "governorate", "region",
+)
+SITE_KINDS = frozenset({"airbase", "camp", "airport", "embassy", "zone"})
