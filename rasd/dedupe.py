@@ -1,0 +1,118 @@
+"""One event per attack: merging the reports of the same attack, within and across articles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from rasd.errors import GazetteerError
+from rasd.models import Event
+from rasd.vocab import OUTCOMES
+
+_DATE_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3, "unknown": 4}
+_GEO_RANK = {"site": 0, "town": 1, "district": 2, "governorate": 3}
+_FAR_FUTURE = date(9999, 12, 31)
+
+
+def _default_cluster() -> Callable[[str], str]:
+    from geo.gazetteer import default_gazetteer
+
+    gaz = default_gazetteer()
+
+    def cluster(place_id: str) -> str:
+        try:
+            place = gaz.get(place_id)
+        except GazetteerError:
+            return place_id
+        return place.parent or place.id
+
+    return cluster
+
+
+def _same_place(a: Event, b: Event, *, same_article: bool, cluster: Callable[[str], str]) -> bool:
+    if a.place == b.place or cluster(a.place) == cluster(b.place):
+        return True
+    if not same_article or a.governorate != b.governorate:
+        return False
+    # Within one article "in Babil" and "at Musayyib, Babil" are the same report at two scales.
+    return "governorate" in (a.geo_precision, b.geo_precision)
+
+
+def _compatible(a: Event, b: Event, *, same_article: bool, cluster: Callable[[str], str]) -> bool:
+    if not _same_place(a, b, same_article=same_article, cluster=cluster):
+        return False
+    if "unknown" not in (a.weapon, b.weapon) and a.weapon != b.weapon:
+        return False
+    if same_article:
+        if "other" not in (a.target, b.target) and a.target != b.target and a.place != b.place:
+            return False
+    elif "unknown" in (a.date_precision, b.date_precision):
+        # Across articles an undated report could be any attack at that place: keep it apart.
+        return False
+    return a.date_range.overlaps(b.date_range)
+
+
+def _precision_key(e: Event) -> tuple[int, int]:
+    return (_DATE_RANK.get(e.date_precision, 4), _GEO_RANK.get(e.geo_precision, 3))
+
+
+def _absorb(primary: Event, other: Event) -> None:
+    """Fold another report of the same attack into the primary one (the most precise report)."""
+    if _GEO_RANK.get(other.geo_precision, 3) < _GEO_RANK.get(primary.geo_precision, 3):
+        primary.place, primary.place_name = other.place, other.place_name
+        primary.lat, primary.lon = other.lat, other.lon
+        primary.geo_precision, primary.governorate = other.geo_precision, other.governorate
+    if primary.date_precision != "day" and other.date_earliest and other.date_latest:
+        lo = max(filter(None, (primary.date_earliest, other.date_earliest)))
+        hi = min(filter(None, (primary.date_latest, other.date_latest)))
+        if lo <= hi and (primary.date_earliest, primary.date_latest) != (lo, hi):
+            primary.date_earliest, primary.date_latest = lo, hi
+            if primary.date is None or not lo <= primary.date <= hi:
+                primary.date = lo + (hi - lo) / 2
+            if primary.date_precision in ("unknown", "year", "month"):
+                primary.date_precision = "approximate"
+    if primary.weapon == "unknown":
+        primary.weapon = other.weapon
+    if primary.target == "other" and other.target != "other":
+        primary.target = other.target
+    if OUTCOMES.index(other.outcome) < OUTCOMES.index(primary.outcome):
+        primary.outcome = other.outcome
+    primary.projectiles = primary.projectiles or other.projectiles
+    for attr in ("killed", "wounded"):
+        mine, theirs = getattr(primary, attr), getattr(other, attr)
+        if theirs is not None and (mine is None or theirs > mine):
+            setattr(primary, attr, theirs)
+    primary.claimed_by = primary.claimed_by or other.claimed_by
+    known = {s.article for s in primary.sources}
+    primary.sources.extend(s for s in other.sources if s.article not in known)
+
+
+def merge_events(
+    events: list[Event], *, same_article: bool = False, cluster: Callable[[str], str] | None = None
+) -> list[Event]:
+    """Merge reports of the same attack; the most precise report leads. Ids are assigned here."""
+    cluster = cluster or _default_cluster()
+    ordered = sorted(events, key=_precision_key)
+    merged: list[tuple[Event, list[Event]]] = []
+    for event in ordered:
+        for lead, members in merged:
+            if _compatible(lead, event, same_article=same_article, cluster=cluster) and all(
+                _compatible(m, event, same_article=same_article, cluster=cluster) for m in members
+            ):
+                _absorb(lead, event)
+                members.append(event)
+                break
+        else:
+            lead = Event(**{f: getattr(event, f) for f in Event.__slots__ if f != "sources"},
+                         sources=list(event.sources))
+            merged.append((lead, [event]))
+    out = [lead for lead, _ in merged]
+    out.sort(key=lambda e: (e.date or e.date_earliest or _FAR_FUTURE, e.place, e.weapon))
+    seen: dict[str, int] = {}
+    for e in out:
+        base = e.assign_id()
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        if n:
+            e.id = f"{base[:10]}{n:02d}"
+    return out

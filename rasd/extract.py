@@ -1,0 +1,317 @@
+"""Articles to attack events: find the statements of attacks on US or coalition targets, then date,
+place and describe each one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Iterable
+
+from rasd.dates import Reference, article_reference, resolve_text
+from rasd.dedupe import merge_events
+from rasd.lexicon import Lexicon, lexicon
+from rasd.models import Article, DateRange, Event, Place, PlaceMention, Source
+from rasd.normalize import normalize_arabic
+from rasd.segment import Span, clauses, sentences
+from rasd.vocab import OUTCOMES, SITE_KINDS
+
+GEO_PRECISION_BY_KIND = {
+    "airbase": "site", "camp": "site", "airport": "site", "embassy": "site", "zone": "site",
+    "city": "town", "district": "district", "subdistrict": "district",
+    "governorate": "governorate", "region": "governorate",
+}
+_GEO_RANK = {"site": 0, "town": 1, "district": 2, "governorate": 3}
+_ANAPHOR_KINDS = {
+    "القاعده": ("airbase", "camp"), "القاعده العسكريه": ("airbase", "camp"), "المعسكر": ("camp", "airbase"),
+    "السفاره": ("embassy",), "القنصليه": ("embassy",), "المطار": ("airport",),
+}
+# "south of Baghdad": a compass word right before a place widens it to its surroundings.
+_COMPASS = re.compile(r"(?:شمال|جنوب|شرق|غرب)(?:ي|ى)?\s*(?:شرق|غرب)?(?:ي|ى)?\s*$")
+_BETWEEN = re.compile(r"(?:^|\s)بين\s*$")
+_HARM = re.compile(r"مقتل|قتلي|جرحي|اصيب|جرح")
+_FALL_NEAR = re.compile(r"سقط\w*(?:\s+\S+){0,4}?\s+(?:قرب|بالقرب|محيط|بمحيط|في محيط|خارج)")
+# Articles that mention US or coalition forces this often are about them: a bare base name is theirs.
+_ARTICLE_US_MENTIONS = 2
+_RECENT_DAYS = 2
+_TEXT_BASIS_SLACK = 7
+MAX_PLACES_PER_STATEMENT = 3
+
+
+@dataclass(slots=True)
+class Statement:
+    """Clause segments of one sentence that together state one attack."""
+
+    spans: list[Span] = field(default_factory=list)
+    strong: bool = False
+    weak: bool = False
+    has_place: bool = False
+
+    @property
+    def start(self) -> int:
+        """Offset of the statement's first character."""
+        return self.spans[0].start
+
+    @property
+    def end(self) -> int:
+        """Offset just past the statement's last character."""
+        return self.spans[-1].end
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the extractor knows about the whole article while reading one statement."""
+
+    article: Article
+    reference: Reference
+    mentions: tuple[PlaceMention, ...]
+    us_mentions: int
+
+
+def _statements(text: str, lex: Lexicon, mentions: tuple[PlaceMention, ...]) -> list[Statement]:
+    """Group each sentence's clauses into attack statements.
+
+    A clause with an attack word starts a new statement only when the current one already has both
+    an attack word and a place; otherwise clauses join, so "the base, west of Iraq, was hit by two
+    rockets, wounding five" stays one statement while "..., and before it a convoy was hit in
+    Muthanna" becomes a second.
+    """
+    out: list[Statement] = []
+    for sentence in sentences(text):
+        current = Statement()
+        for span in clauses(text, sentence):
+            folded = normalize_arabic(span.text(text))
+            strong = bool(lex.strong.search(folded))
+            weak = strong or bool(lex.weak.search(folded))
+            place = any(span.start <= m.start < span.end for m in mentions) or bool(lex.anaphora.search(folded))
+            if weak and current.weak and current.has_place and current.spans:
+                out.append(current)
+                current = Statement()
+            current.spans.append(span)
+            current.strong |= strong
+            current.weak |= weak
+            current.has_place |= place
+        if current.spans:
+            out.append(current)
+    return [s for s in out if s.strong]
+
+
+def _is_launch_site(text: str, mention: PlaceMention, folded_before: str, lex: Lexicon, statement: str) -> bool:
+    """True for "launched from X": the place the attack came from, not its target."""
+    return bool(re.search(r"(?:^|\s)من\s*(?:\S+\s*)?$", folded_before)) and bool(lex.launch.search(statement))
+
+
+def _anaphor(folded: str, start: int, ctx: _Context, lex: Lexicon) -> Place | None:
+    """The site that "the base" or "the embassy" refers to: the last such site named before."""
+    m = lex.anaphora.search(folded)
+    if not m:
+        return None
+    kinds = _ANAPHOR_KINDS.get(re.sub(r"\s+", " ", m.group().strip()), ("airbase", "camp"))
+    earlier = [pm for pm in ctx.mentions if pm.start < start and pm.place.kind in kinds]
+    return earlier[-1].place if earlier else None
+
+
+def _cluster(place: Place) -> str:
+    return place.parent or place.id
+
+
+def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon) -> list[tuple[Place, str]]:
+    """The places a statement says were attacked, each with its geographic precision."""
+    folded_statement = normalize_arabic(text[statement.start:statement.end])
+    found: list[tuple[Place, str, int]] = []
+    for m in ctx.mentions:
+        if not statement.start <= m.start < statement.end:
+            continue
+        before = normalize_arabic(text[max(statement.start, m.start - 30):m.start])
+        if _is_launch_site(text, m, before, lex, folded_statement):
+            continue
+        precision = GEO_PRECISION_BY_KIND.get(m.place.kind, "town")
+        if precision == "town" and _COMPASS.search(before):
+            precision = "district"
+        if found and _BETWEEN.search(before):
+            continue
+        found.append((m.place, precision, m.start))
+    if not any(p.kind in SITE_KINDS for p, _, _ in found):
+        site = _anaphor(folded_statement, statement.start, ctx, lex)
+        if site is not None:
+            found.insert(0, (site, "site", statement.start))
+    if not found:
+        return []
+    sites = [(p, g) for p, g, _ in found if p.kind in SITE_KINDS]
+    if sites:
+        chosen: dict[str, tuple[Place, str]] = {}
+        for p, g in sites:
+            chosen.setdefault(_cluster(p), (p, g))
+        return list(chosen.values())[:MAX_PLACES_PER_STATEMENT]
+    governorates_with_detail = {p.governorate for p, g, _ in found if g != "governorate"}
+    kept = [(p, g) for p, g, _ in found if not (g == "governorate" and p.governorate in governorates_with_detail)]
+    best_rank = min(_GEO_RANK[g] for _, g in kept)
+    chosen_places: dict[str, tuple[Place, str]] = {}
+    for p, g in kept:
+        if _GEO_RANK[g] == best_rank or g != "governorate":
+            chosen_places.setdefault(p.id, (p, g))
+    return list(chosen_places.values())[:MAX_PLACES_PER_STATEMENT]
+
+
+def _first_cue(folded: str, cues: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
+    best: tuple[int, str] | None = None
+    for code, pattern in cues:
+        m = pattern.search(folded)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), code)
+    return best[1] if best else None
+
+
+def _number(token: str, lex: Lexicon) -> int | None:
+    token = token.strip()
+    if token.isdigit():
+        return int(token)
+    if token.startswith("ب") and token[1:] in lex.number_words:
+        return lex.number_words[token[1:]]
+    return lex.number_words.get(token)
+
+
+def _projectiles(folded: str, lex: Lexicon) -> int | None:
+    m = lex.count.search(folded)
+    if m:
+        n = _number(m.group(1), lex)
+        if n is not None and 0 < n < 200:
+            return n
+    if lex.duals.search(folded):
+        return 2
+    return None
+
+
+def _casualties(folded: str, lex: Lexicon) -> tuple[int | None, int | None]:
+    killed = wounded = None
+    if m := lex.killed.search(folded):
+        killed = _number(m.group(1), lex)
+    if m := lex.wounded.search(folded):
+        wounded = _number(m.group(1), lex)
+    return killed, wounded
+
+
+def _outcome(folded: str, lex: Lexicon, killed: int | None, wounded: int | None) -> str:
+    present = {code for code, pattern in lex.outcomes if pattern.search(folded)}
+    if not (killed or wounded or _HARM.search(folded)):
+        present.discard("casualties")
+    if "fell_nearby" in present and not _FALL_NEAR.search(folded):
+        present.discard("fell_nearby")
+    for code in OUTCOMES:
+        if code in present:
+            return code
+    return "unknown"
+
+
+def _target(folded: str, lex: Lexicon, place: Place) -> str:
+    cues = {code for code, pattern in lex.targets if pattern.search(folded)}
+    if "convoy" in cues:
+        return "convoy"
+    if "embassy" in cues or place.kind == "embassy":
+        return "embassy"
+    if place.kind in ("airbase", "camp"):
+        return "base"
+    if "base" in cues:
+        return "base"
+    if place.kind == "airport" or "airport" in cues:
+        return "airport"
+    return "other"
+
+
+def _claimant(folded: str, lex: Lexicon) -> str:
+    if not lex.claim_verbs.search(folded):
+        return ""
+    for claimant, pattern in lex.claimants:
+        if pattern.search(folded):
+            return claimant.name_en
+    return ""
+
+
+def _date(text: str, ctx: _Context) -> DateRange:
+    """The statement's date; an undated statement in a dated article is a recent one."""
+    found = resolve_text(text, reference=ctx.reference)
+    if found.precision != "unknown" or ctx.reference.date is None:
+        return found
+    ref = ctx.reference.date
+    slack = _TEXT_BASIS_SLACK if ctx.reference.basis == "text" else 0
+    return DateRange(
+        ref - timedelta(days=1),
+        ref - timedelta(days=_RECENT_DAYS + slack),
+        ref + timedelta(days=slack),
+        "approximate",
+    )
+
+
+def _statement_events(text: str, statement: Statement, ctx: _Context, lex: Lexicon) -> list[tuple[Event, bool]]:
+    """The events a statement reports, each with whether the statement itself shows a US/coalition target."""
+    raw = text[statement.start:statement.end]
+    folded = normalize_arabic(raw)
+    if lex.negative.search(folded):
+        return []
+    date = _date(raw, ctx)
+    if lex.vague.search(folded) and not lex.anchors.search(folded) and date.precision != "day":
+        return []
+    places = _choose_places(text, statement, ctx, lex)
+    if not places:
+        return []
+    us_here = bool(lex.us_context.search(folded))
+    killed, wounded = _casualties(folded, lex)
+    outcome = _outcome(folded, lex, killed, wounded)
+    if outcome == "no_casualties":
+        killed, wounded = killed or 0, wounded or 0
+    events = []
+    for place, precision in places:
+        coalition_site = place.kind in SITE_KINDS and ctx.us_mentions >= _ARTICLE_US_MENTIONS
+        events.append((
+            Event(
+                date=date.date, date_earliest=date.earliest, date_latest=date.latest,
+                date_precision=date.precision,
+                place=place.id, place_name=place.name_en, lat=place.lat, lon=place.lon,
+                geo_precision=precision, governorate=place.governorate,
+                weapon=_first_cue(folded, lex.weapons) or "unknown",
+                projectiles=_projectiles(folded, lex),
+                target=_target(folded, lex, place),
+                outcome=outcome, killed=killed, wounded=wounded,
+                claimed_by=_claimant(folded, lex),
+                sources=[Source(
+                    article=ctx.article.file, evidence=raw.strip(), outlet=ctx.article.outlet,
+                    url=ctx.article.url, start=statement.start, end=statement.end,
+                )],
+            ),
+            us_here or coalition_site,
+        ))
+    return events
+
+
+def _default_gazetteer():
+    from geo.gazetteer import default_gazetteer
+
+    return default_gazetteer()
+
+
+def extract_article(article: Article, *, gazetteer=None, reference: Reference | None = None) -> list[Event]:
+    """The attacks one article reports, merged within the article, with stable ids."""
+    gaz = gazetteer or _default_gazetteer()
+    lex = lexicon()
+    text = article.text
+    ctx = _Context(
+        article=article,
+        reference=reference or article_reference(article),
+        mentions=tuple(gaz.find(text)),
+        us_mentions=len(lex.us_context.findall(normalize_arabic(text))),
+    )
+    found = [pair for st in _statements(text, lex, ctx.mentions) for pair in _statement_events(text, st, ctx, lex)]
+    # A statement naming no US or coalition target still counts when the article already reported an
+    # attack on them at the same place ("the attack on the base caused no losses").
+    confirmed = {e.place for e, ok in found if ok}
+    events = [e for e, ok in found if ok or e.place in confirmed]
+    return merge_events(events, same_article=True)
+
+
+def extract_events(articles: Iterable[Article], *, gazetteer=None) -> list[Event]:
+    """The attacks a set of articles reports, one event per attack however many articles report it."""
+    gaz = gazetteer or _default_gazetteer()
+    per_article: list[Event] = []
+    for article in articles:
+        per_article.extend(extract_article(article, gazetteer=gaz))
+    return merge_events(per_article)

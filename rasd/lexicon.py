@@ -1,0 +1,229 @@
+"""Word lists the extractor reads Arabic news with, compiled once into folded regular expressions.
+
+Every list is written in ordinary Arabic spelling and folded with rasd.normalize at compile time,
+so hamza, taa marbuta and alef variants in the news all match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rasd.normalize import normalize_arabic
+
+# Proclitics that attach to a word in news prose: wa-, fa-, bi-, li-, ka-, the article, and their stacks.
+_PREFIX = r"(?:و|ف)?(?:ب|ل|ك)?(?:ال|لل)?"
+_LEFT = r"(?:(?<=^)|(?<=[^\w]))"
+_RIGHT = r"(?=$|[^\w])"
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    folded = {normalize_arabic(w) for w in words}
+    # "li-" fuses with the article: التحالف -> للتحالف.
+    folded |= {"لل" + w[2:] for w in folded if w.startswith("ال") and len(w) > 4}
+    folded = sorted(folded, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in folded)
+
+
+def compile_words(words: tuple[str, ...], *, prefixes: bool = True, suffix: str = "") -> re.Pattern[str]:
+    """One regex matching any of the words as whole words of folded text, with optional proclitics."""
+    pre = _PREFIX if prefixes else ""
+    return re.compile(f"{_LEFT}{pre}(?:{_alternation(words)}){suffix}{_RIGHT}")
+
+
+# Attack statements about one attack: past-tense verbs, singular or dual nouns.
+STRONG_TRIGGERS = (
+    "هجوم", "هجوما", "هجومين", "هجومان", "هجمة", "الهجومين",
+    "استهداف", "استهدف", "استهدفت", "استهدفه", "استهدفها", "استهدفتها", "استهدفوا", "استهدفته",
+    "هاجم", "هاجمت", "هاجموا",
+    "قصف", "قصفت", "قصفوا", "القصف",
+    "إسقاط طائرة", "إسقاط طائرتين", "إسقاط طائرات", "تدمير طائرة", "تدمير طائرتين", "اعتراض صاروخ",
+    "اعتراض صواريخ", "اعتراض طائرة", "اعتراض طائرتين", "أسقطت طائرة", "أسقطت طائرتين",
+    "اعتداء", "الاعتداء",
+    "انفجار عبوة", "انفجار عبوتين", "انفجرت عبوة", "انفجرت عبوتان", "تفجير عبوة", "انفجار",
+    "إحباط هجوم", "أحبطت", "أحبط",
+    "سقط صاروخ", "سقط صاروخان", "سقطت", "سقوط", "سقوط صاروخ", "سقوط صواريخ", "سقوط قذائف", "سقط",
+    "أطلقت", "أطلق", "إطلاق صواريخ", "إطلاق صاروخ", "إطلاق قذائف",
+    "تعرض", "تعرضت", "تعرضها", "تعرضه",
+    "دوي انفجار", "دوي انفجارات",
+)
+# Plural or habitual mentions: they group clauses but never make an event on their own.
+WEAK_TRIGGERS = (
+    "هجمات", "الهجمات", "هجماتها", "هجماتهم",
+    "يستهدف", "تستهدف", "يستهدفون", "تتعرض", "يتعرض", "تتساقط", "يتساقط",
+    "تشن", "يشن", "تقصف", "يقصف", "عمليات قصف", "ضربات",
+)
+# Sentences that report something other than an attack on US or coalition forces.
+NEGATIVE = (
+    # arrests and investigations
+    "القاء القبض", "القبض على", "اعتقال", "اعتقلت", "اعتقل", "ضبط", "ضبطت",
+    # US or coalition as the attacker
+    "غارة أمريكية", "غارة أميركية", "غارة جوية أمريكية", "غارة جوية أميركية",
+    "ضربة أمريكية", "ضربة أميركية", "ضربة جوية أمريكية", "ضربة جوية أميركية",
+    "ضربات التحالف", "غارات التحالف", "اغتيال", "مقتل سليماني", "قامت القوات الأمريكية",
+    "قامت القوات الأميركية", "طائرة أمريكية", "طائرة أميركية",
+    # anticipation, threats, conditions, refusal, condemnation
+    "تحسبا", "تحسب", "خشية", "تخشى", "لمنع", "منع", "تهديد", "تهدد", "هددت", "توعد", "توعدت",
+    "في حال", "إذا", "لو", "احتمال", "يمكن أن", "السماح", "رفضه", "رفض", "يرفض", "ترفض", "تدين",
+    "أدان", "أدانت", "استنكر", "استنكرت", "سيتم", "ستستمر", "ستبدأ", "لن",
+)
+# Habitual or plural reports ("rockets fall almost daily"): vague unless anchored to a latest instance.
+VAGUE = (
+    "بشكل شبه يومي", "شبه يومي", "بوتيرة يومية", "يوميا", "يكاد لا يمر", "كثيرا ما", "غالبا ما", "عادة ما",
+    "على غرار", "مرات سابقة", "عدة مرات", "عدة قواعد", "عدة مناسبات", "مثل", "في الأشهر الأخيرة",
+    "بين الحين والآخر", "متكررة", "المتكررة", "ما يجري", "ما تزال تتعرض", "لا تزال تتعرض",
+)
+ANCHORS = ("آخرها", "أحدثها", "آخر حادثة", "أحدث هجوم", "آخر هجوم", "في أحدث")
+# Words saying the target is US or coalition.
+US_CONTEXT = (
+    "أمريكي", "أميركي", "أمريكية", "أميركية", "الأمريكي", "الأميركي", "الأمريكية", "الأميركية",
+    "الأمريكيين", "الأميركيين", "الأمريكان", "أمريكان", "امريكان", "التحالف", "الاحتلال", "الأجنبية",
+    "أجنبية", "البنتاغون", "دبلوماسي", "دبلوماسية", "الدبلوماسية", "السفارة", "القنصلية", "سفارة",
+    "قنصلية", "المستشارين", "الناتو", "واشنطن", "البريطانية", "الفرنسية", "الأسترالية",
+)
+# Anaphora: "the base", "the camp" refer to the last site named before.
+ANAPHORA = ("القاعدة", "القاعدة العسكرية", "المعسكر", "السفارة", "القنصلية", "المطار")
+# Launch sites are not targets: "the rockets were launched from ...".
+LAUNCH = ("انطلقت", "انطلق", "أطلقت من", "أطلق من", "انطلاقا")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A code with the words that signal it."""
+
+    code: str
+    words: tuple[str, ...]
+
+
+WEAPON_CUES = (
+    Cue("drone", ("طائرة مسيرة", "طائرتين مسيرتين", "طائرتان مسيرتان", "طائرات مسيرة", "مسيرة", "مسيرتين",
+                  "مسيرتان", "مسيرات", "طائرة بدون طيار", "طائرات بدون طيار", "درون", "الطائرات المسيرة",
+                  "بطائرتين", "طائرتين", "طائرتان", "بطائرة")),
+    Cue("mortar", ("هاون", "قذائف هاون", "قذيفة هاون", "قذيفتي هاون", "الهاون")),
+    Cue("rocket", ("صاروخ", "صواريخ", "صاروخين", "صاروخان", "صاروخي", "صاروخية", "كاتيوشا", "الكاتيوشا",
+                   "غراد", "كراد", "قذيفة صاروخية", "قذائف صاروخية")),
+    Cue("ied", ("عبوة", "عبوات", "عبوتين", "عبوتان", "ناسفة", "ناسفتين", "لاصقة", "مفخخة", "مفخخ", "سيارة مفخخة")),
+    Cue("gunfire", ("إطلاق نار", "إطلاق النار", "رصاص", "أسلحة خفيفة", "أسلحة متوسطة", "قنص", "اشتباك",
+                    "نيران أسلحة")),
+)
+TARGET_CUES = (
+    Cue("convoy", ("رتل", "أرتال", "رتلا", "الرتل", "قافلة", "شاحنات", "شاحنة", "صهاريج", "عجلات")),
+    Cue("embassy", ("سفارة", "السفارة", "قنصلية", "القنصلية", "مركز دبلوماسي", "بعثة دبلوماسية",
+                    "البعثات الدبلوماسية")),
+    Cue("base", ("قاعدة", "قواعد", "معسكر", "القاعدة", "المعسكر", "قاعدتي", "ثكنة", "مقر")),
+    Cue("airport", ("مطار", "المطار")),
+)
+OUTCOME_CUES = (
+    Cue("casualties", ("مقتل", "قتلى", "قتيل", "مصرع", "جرحى", "جريح", "إصابة جنود", "إصابة جندي", "أصيب",
+                       "أصيبوا", "إصابة متعاقد", "إصابة عدد", "إصابة")),
+    Cue("hit", ("إصابة الهدف", "أصابت", "أضرار", "اضرارا", "احتراق", "حريق", "سقطت على",
+                "سقط على", "سقطت داخل", "سقط داخل", "أصاب")),
+    Cue("intercepted", ("إحباط", "أحبطت", "أحبط", "إسقاط", "إسقاطها", "إسقاطهما", "أسقطت", "اعتراض", "اعترضت",
+                        "التصدي", "تصدت", "الدفاعات الجوية", "المضادات الجوية", "منظومة سي رام", "سي رام",
+                        "تدمير طائرتين", "بتدمير")),
+    Cue("fell_nearby", ("قرب القاعدة", "قرب", "بالقرب", "محيط", "بمحيط", "في محيط", "خارج")),
+    Cue("no_casualties", ("دون خسائر", "دون وقوع", "دون أن", "من دون", "لم تسفر", "لم يسفر", "أي خسائر",
+                          "دون إصابات", "لا خسائر", "لم تسجل")),
+)
+# Number words up to twelve, masculine and feminine, with the attached bi- the press uses ("بستة صواريخ").
+NUMBER_WORDS = {
+    "واحد": 1, "واحدة": 1, "اثنان": 2, "اثنين": 2, "اثنتين": 2, "ثلاث": 3, "ثلاثة": 3, "أربع": 4, "أربعة": 4,
+    "خمس": 5, "خمسة": 5, "ست": 6, "ستة": 6, "سبع": 7, "سبعة": 7, "ثماني": 8, "ثمانية": 8, "ثمان": 8,
+    "تسع": 9, "تسعة": 9, "عشر": 10, "عشرة": 10, "أحد عشر": 11, "اثنا عشر": 12, "اثني عشر": 12,
+}
+# Dual weapon nouns count two.
+DUAL_WEAPONS = ("صاروخين", "صاروخان", "طائرتين", "طائرتان", "مسيرتين", "مسيرتان", "عبوتين", "عبوتان",
+                "قذيفتين", "قذيفتان", "قذيفتي")
+PROJECTILE_NOUNS = ("صاروخ", "صواريخ", "طائرة", "طائرات", "مسيرة", "مسيرات", "قذيفة", "قذائف", "عبوة", "عبوات")
+CASUALTY_NOUNS = ("جنود", "جندي", "عسكريين", "عسكري", "أشخاص", "شخص", "متعاقدين", "متعاقد", "عناصر", "أفراد",
+                  "مدنيين", "موظفين")
+CLAIM_VERBS = ("تبنى", "تبنت", "تبناه", "تبنته", "تبنيها", "تبني", "أعلن مسؤوليته", "أعلنت مسؤوليتها",
+               "أعلنت مسؤوليته", "مسؤوليتها عن", "مسؤوليته عن")
+
+
+@dataclass(frozen=True, slots=True)
+class Claimant:
+    """An armed group that claims attacks, with its spellings."""
+
+    id: str
+    name_en: str
+    names_ar: tuple[str, ...]
+
+
+CLAIMANTS = (
+    Claimant("islamic-resistance-in-iraq", "Islamic Resistance in Iraq",
+             ("المقاومة الإسلامية في العراق", "المقاومة الاسلامية في العراق")),
+    Claimant("international-resistance-faction", "International Resistance Faction (Islamic Resistance)",
+             ("فصيل المقاومة الدولية", "المقاومة الإسلامية فصيل المقاومة الدولية")),
+    Claimant("kataib-hezbollah", "Kata'ib Hezbollah", ("كتائب حزب الله",)),
+    Claimant("harakat-al-nujaba", "Harakat al-Nujaba", ("حركة النجباء", "النجباء")),
+    Claimant("kataib-sayyid-al-shuhada", "Kata'ib Sayyid al-Shuhada", ("كتائب سيد الشهداء",)),
+    Claimant("asaib-ahl-al-haq", "Asa'ib Ahl al-Haq", ("عصائب أهل الحق",)),
+    Claimant("ashab-al-kahf", "Ashab al-Kahf", ("أصحاب الكهف", "سرايا أصحاب الكهف")),
+    Claimant("qasim-al-jabbarin", "Qasim al-Jabbarin", ("قاصم الجبارين", "سرايا قاصم الجبارين")),
+    Claimant("rab-allah", "Rab'allah", ("ربع الله",)),
+    Claimant("awliya-al-dam", "Saraya Awliya al-Dam", ("سرايا أولياء الدم", "أولياء الدم")),
+    Claimant("thar-al-muhandis", "Thar al-Muhandis Brigade", ("ثأر المهندس", "لواء ثأر المهندس")),
+    Claimant("islamic-state", "Islamic State", ("داعش", "تنظيم الدولة")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The compiled patterns the extractor uses."""
+
+    strong: re.Pattern[str]
+    weak: re.Pattern[str]
+    negative: re.Pattern[str]
+    vague: re.Pattern[str]
+    anchors: re.Pattern[str]
+    us_context: re.Pattern[str]
+    anaphora: re.Pattern[str]
+    launch: re.Pattern[str]
+    weapons: tuple[tuple[str, re.Pattern[str]], ...]
+    targets: tuple[tuple[str, re.Pattern[str]], ...]
+    outcomes: tuple[tuple[str, re.Pattern[str]], ...]
+    claim_verbs: re.Pattern[str]
+    claimants: tuple[tuple[Claimant, re.Pattern[str]], ...]
+    duals: re.Pattern[str]
+    count: re.Pattern[str]
+    killed: re.Pattern[str]
+    wounded: re.Pattern[str]
+    number_words: dict[str, int]
+
+
+def _cues(cues: tuple[Cue, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((c.code, compile_words(c.words)) for c in cues)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The compiled lexicon (built on first use, not at import)."""
+    numbers = {normalize_arabic(k): v for k, v in NUMBER_WORDS.items()}
+    num_alt = _alternation(tuple(NUMBER_WORDS))
+    number = rf"(?:\d+|(?:ب)?(?:{num_alt}))"
+    projectile = _alternation(PROJECTILE_NOUNS)
+    people = _alternation(CASUALTY_NOUNS)
+    killed_words = _alternation(("مقتل", "قتل", "مصرع", "استشهاد", "وفاة"))
+    wounded_words = _alternation(("إصابة", "اصابة", "جرح", "أصيب", "إصابات"))
+    return Lexicon(
+        strong=compile_words(STRONG_TRIGGERS),
+        weak=compile_words(WEAK_TRIGGERS),
+        negative=compile_words(NEGATIVE),
+        vague=compile_words(VAGUE),
+        anchors=compile_words(ANCHORS),
+        us_context=compile_words(US_CONTEXT, suffix="(?:ه|ين|ون|ة)?"),
+        anaphora=compile_words(ANAPHORA, prefixes=False),
+        launch=compile_words(LAUNCH),
+        weapons=_cues(WEAPON_CUES),
+        targets=_cues(TARGET_CUES),
+        outcomes=_cues(OUTCOME_CUES),
+        claim_verbs=compile_words(CLAIM_VERBS),
+        claimants=tuple((c, compile_words(c.names_ar)) for c in CLAIMANTS),
+        duals=compile_words(DUAL_WEAPONS),
+        count=re.compile(rf"{_LEFT}(?:ب\s*)?({number})\s*(?:{projectile})"),
+        killed=re.compile(rf"(?:{killed_words})\s+({number})\s*(?:من\s+)?(?:ال)?(?:{people})?"),
+        wounded=re.compile(rf"(?:{wounded_words})\s+({number})\s*(?:من\s+)?(?:ال)?(?:{people})?"),
+        number_words=numbers,
+    )

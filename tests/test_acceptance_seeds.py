@@ -1,0 +1,114 @@
+"""Acceptance: the attacks a careful reader finds in the seed articles, and nothing else."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from rasd.articles import load_articles
+from rasd.extract import extract_events
+from rasd.models import Event
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCEPTANCE = ROOT / "tests" / "data" / "seed_events.csv"
+
+# The acceptance file names places in prose; these are the gazetteer ids each name may come out as.
+PLACE_IDS = {
+    "Ain al-Asad Air Base": {"ain-al-asad"},
+    "Ain al-Asad Air Base (al-Baghdadi)": {"ain-al-asad"},
+    "Camp Victory / Baghdad International Airport": {
+        "camp-victory", "baghdad-airport", "baghdad-diplomatic-support-center",
+    },
+    "south of Baghdad": {"baghdad", "baghdad-governorate"},
+    "Muthanna governorate": {"muthanna-governorate", "samawah"},
+    "Ishaqi district": {"ishaqi"},
+    "Musayyib": {"musayyib"},
+    "Najaf": {"najaf", "najaf-governorate"},
+    "US Embassy Baghdad (Green Zone)": {"us-embassy-baghdad", "green-zone"},
+}
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One row of the acceptance file."""
+
+    event: str
+    articles: frozenset[str]
+    day: date | None
+    earliest: date | None
+    latest: date | None
+    place: str
+    weapon: str
+    required: bool
+
+    def matches(self, e: Event) -> bool:
+        """Same place, same weapon, and a date inside the expected interval (if one is known)."""
+        if e.place not in PLACE_IDS[self.place]:
+            return False
+        if self.weapon != "unknown" and e.weapon != self.weapon:
+            return False
+        if self.earliest is None:
+            return True
+        if e.date is None:
+            # The reader bounded this one with outside knowledge (no date in the text): unknown is honest.
+            return self.day is None and e.date_precision == "unknown"
+        return self.earliest <= e.date <= self.latest
+
+
+def _d(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _expected() -> list[Expected]:
+    with ACCEPTANCE.open(encoding="utf-8") as f:
+        return [
+            Expected(
+                event=row["event"],
+                articles=frozenset(a for a in row["articles"].split(";")),
+                day=_d(row["date"]), earliest=_d(row["date_earliest"]), latest=_d(row["date_latest"]),
+                place=row["place"], weapon=row["weapon"], required=row["required"] == "yes",
+            )
+            for row in csv.DictReader(f)
+        ]
+
+
+@pytest.fixture(scope="module")
+def seed_events(seeds_dir) -> list[Event]:
+    result = load_articles([seeds_dir])
+    assert not result.errors
+    return extract_events(result.articles)
+
+
+def _prefix(file: str) -> str:
+    return file.split("_", 1)[0]
+
+
+@pytest.mark.parametrize("row", [r for r in _expected() if r.required], ids=lambda r: f"event{r.event}")
+def test_required_attack_found(seed_events, row):
+    found = [e for e in seed_events if row.matches(e) and row.articles <= {_prefix(a) for a in e.articles}]
+    assert found, f"event {row.event} ({row.place}, {row.weapon}) not found"
+    assert len(found) == 1, f"event {row.event} reported as {len(found)} events"
+
+
+def test_no_attack_outside_the_list(seed_events):
+    rows = _expected()
+    extra = [e for e in seed_events if not any(r.matches(e) for r in rows)]
+    assert not extra, [(e.place, e.weapon, e.date, e.sources[0].evidence[:60]) for e in extra]
+
+
+def test_every_event_carries_evidence_from_its_articles(seed_events, seeds_dir):
+    for e in seed_events:
+        for s in e.sources:
+            text = (seeds_dir / s.article).read_text(encoding="utf-8")
+            assert s.evidence and s.evidence in text
+            assert text[s.start:s.end] == s.evidence
+
+
+def test_one_attack_reported_twice_is_one_event(seed_events):
+    both = [e for e in seed_events if {"000", "001"} <= {_prefix(a) for a in e.articles}]
+    assert {e.place for e in both} >= {"ain-al-asad"}
+    assert len(both) == 2

@@ -1,0 +1,90 @@
+"""Extraction rules on short news-style texts that are not among the seeds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from rasd.extract import extract_article
+from rasd.models import Article
+from rasd.segment import clauses, sentences
+
+
+def _events(text: str, *, published: date | None = date(2023, 11, 20)):
+    return extract_article(Article(file="t.txt", text=text, published=published))
+
+
+# text, place, weapon, target, outcome, date (or None)
+ATTACKS = [
+    ("أعلنت خلية الإعلام الأمني سقوط ثلاثة صواريخ كاتيوشا داخل قاعدة بلد الجوية التي تضم متعاقدين أمريكيين أمس.",
+     "balad-air-base", "rocket", "base", None, date(2023, 11, 19)),
+    ("استهدفت طائرة مسيرة مفخخة قاعدة حرير الجوية التي تضم قوات التحالف في أربيل فجر اليوم الاثنين، "
+     "وتمكنت الدفاعات الجوية من إسقاطها.",
+     "harir-air-base", "drone", "base", "intercepted", date(2023, 11, 20)),
+    ("انفجرت عبوة ناسفة برتل تابع للتحالف الدولي على الطريق السريع في الديوانية يوم السبت الماضي، "
+     "من دون وقوع خسائر.",
+     "diwaniyah", "ied", "convoy", "no_casualties", date(2023, 11, 18)),
+    ("سقطت قذيفتا هاون قرب السفارة الأميركية في المنطقة الخضراء وسط بغداد مساء أمس.",
+     "us-embassy-baghdad", "mortar", "embassy", "fell_nearby", date(2023, 11, 19)),
+    ("أعلن البنتاغون إصابة 4 جنود أمريكيين في هجوم صاروخي على قاعدة عين الأسد في 21 تشرين الثاني 2023.",
+     "ain-al-asad", "rocket", "base", "casualties", date(2023, 11, 21)),
+]
+
+
+@pytest.mark.parametrize("text,place,weapon,target,outcome,day", ATTACKS, ids=[a[1] for a in ATTACKS])
+def test_attack_statement(text, place, weapon, target, outcome, day):
+    events = _events(text, published=date(2023, 11, 21) if "21 تشرين" in text else date(2023, 11, 20))
+    assert [(e.place, e.weapon, e.target) for e in events] == [(place, weapon, target)]
+    if outcome:
+        assert events[0].outcome == outcome
+    assert events[0].date == day
+    assert events[0].sources[0].evidence in text
+
+
+NOT_ATTACKS = [
+    ("us_strike", "قتل قاسم سليماني بغارة أميركية قرب مطار بغداد الدولي في 3 يناير 2020."),
+    ("arrest", "أعلنت القوات الأمنية القاء القبض على المتورطين بالهجوم على قاعدة عين الأسد الأمريكية."),
+    ("anticipation", "كثفت القوات انتشارها قرب قاعدة حرير تحسبا لهجمات بطائرات مسيرة على القوات الأمريكية."),
+    ("habitual", "صواريخ الكاتيوشا تتساقط بشكل شبه يومي على السفارة الأميركية وسط بغداد."),
+    ("threat", "هددت الفصائل باستهداف القواعد الأمريكية في الأنبار إذا لم تنسحب القوات."),
+    ("no_place", "استهدفت فصائل مسلحة القوات الأمريكية في العراق بهجمات عديدة."),
+    ("not_coalition", "انفجرت عبوة ناسفة في سوق شعبي في الحلة أمس."),
+]
+
+
+@pytest.mark.parametrize("name,text", NOT_ATTACKS, ids=[n for n, _ in NOT_ATTACKS])
+def test_not_an_attack_on_coalition(name, text):
+    assert _events(text) == []
+
+
+def test_projectiles_and_claimant():
+    text = ("أعلنت المقاومة الإسلامية في العراق تبنيها استهداف قاعدة عين الأسد الأمريكية بخمسة صواريخ "
+            "يوم الخميس الماضي.")
+    (event,) = _events(text)
+    assert event.projectiles == 5
+    assert event.claimed_by == "Islamic Resistance in Iraq"
+
+
+def test_two_attacks_in_one_sentence_are_two_events():
+    text = ("انفجرت عبوة ناسفة برتل للتحالف الدولي في الديوانية أمس، وقبله تعرض رتل آخر تابع للتحالف "
+            "لاستهداف بعبوة في محافظة ذي قار أول من أمس.")
+    events = _events(text)
+    assert sorted(e.weapon for e in events) == ["ied", "ied"]
+    assert len({e.place for e in events}) == 2
+
+
+def test_same_attack_twice_in_one_article_is_one_event():
+    text = ("استهدفت طائرة مسيرة قاعدة عين الأسد الأمريكية فجر أمس. "
+            "وقال مصدر أمني إن الهجوم على قاعدة عين الأسد لم يسفر عن خسائر.")
+    events = _events(text)
+    assert len(events) == 1
+    assert events[0].outcome == "no_casualties"
+
+
+def test_sentences_and_clauses_keep_offsets():
+    text = "قال مصدر: سقط صاروخ، وقبله انفجرت عبوة. ثم هدأ الوضع!"
+    spans = sentences(text)
+    assert [s.text(text) for s in spans] == ["قال مصدر: سقط صاروخ، وقبله انفجرت عبوة", "ثم هدأ الوضع"]
+    parts = [c.text(text) for c in clauses(text, spans[0])]
+    assert parts == ["قال مصدر", "سقط صاروخ", "وقبله انفجرت عبوة"]
