@@ -1,0 +1,1 @@
+"""Places of Iraq: the offline gazetteer (`geo.gazetteer`) and its data files."""

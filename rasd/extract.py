@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Iterable
 
-from rasd.dates import Reference, article_reference, resolve_text
+from rasd.dates import Reference, article_reference, best_range, find_dates
 from rasd.dedupe import merge_events
 from rasd.lexicon import Lexicon, lexicon
 from rasd.models import Article, DateRange, Event, Place, PlaceMention, Source
@@ -228,9 +228,10 @@ def _claimant(folded: str, lex: Lexicon) -> str:
 
 
 def _date(text: str, ctx: _Context) -> DateRange:
-    """The statement's date; an undated statement in a dated article is a recent one."""
-    found = resolve_text(text, reference=ctx.reference)
-    if found.precision != "unknown" or ctx.reference.date is None:
+    """The statement's date; a statement with no time word at all in a dated article is a recent one."""
+    mentions = find_dates(text, reference=ctx.reference)
+    found = best_range(mentions)
+    if found.precision != "unknown" or ctx.reference.date is None or any(not m.future for m in mentions):
         return found
     ref = ctx.reference.date
     slack = _TEXT_BASIS_SLACK if ctx.reference.basis == "text" else 0

@@ -57,13 +57,48 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     Unlike normalize_arabic this neither collapses spaces nor applies NFKC, so that
     a span found in the normalised text maps back onto the original text.
     """
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        # A few letters lower-case to two characters; keep offsets exact for them the slow way.
+        return _with_offsets_per_char(text)
+    out: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    # Most characters map to themselves: copy the runs between characters that change in one go.
+    for m in _CHANGING.finditer(lowered):
+        i = m.start()
+        if i > pos:
+            out.append(lowered[pos:i])
+            offsets.extend(range(pos, i))
+        replacement = _CHAR_MAP[lowered[i]]
+        out.append(replacement)
+        offsets.extend([i] * len(replacement))
+        pos = i + 1
+    if pos < len(lowered):
+        out.append(lowered[pos:])
+        offsets.extend(range(pos, len(lowered)))
+    return "".join(out), offsets
+
+
+def _with_offsets_per_char(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
         if ch == _TATWEEL or _DIACRITICS.match(ch):
             continue
-        mapped = ch.translate(_TRANSLATE)
-        for m in mapped.lower():
+        for m in ch.translate(_TRANSLATE).lower():
             out.append(m)
             offsets.append(i)
     return "".join(out), offsets
+
+
+def _char_map() -> dict[str, str]:
+    table = {chr(k): (v if isinstance(v, str) else "" if v is None else chr(v)) for k, v in _TRANSLATE.items()}
+    table[_TATWEEL] = ""
+    for code in [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE)]:
+        table[chr(code)] = ""
+    return table
+
+
+_CHAR_MAP = _char_map()
+_CHANGING = re.compile("[" + re.escape("".join(_CHAR_MAP)) + "]")
