@@ -10,7 +10,7 @@ from typing import Iterable
 
 from rasd.dates import Reference, article_reference, best_range, find_dates
 from rasd.dedupe import merge_events
-from rasd.lexicon import Lexicon, lexicon
+from rasd.lexicon import COALITION_SITES, Lexicon, lexicon
 from rasd.models import Article, DateRange, Event, Place, PlaceMention, Source
 from rasd.normalize import normalize_arabic
 from rasd.segment import Span, clauses, sentences
@@ -29,13 +29,13 @@ _ANAPHOR_KINDS = {
 # "south of Baghdad": a compass word right before a place widens it to its surroundings.
 _COMPASS = re.compile(r"(?:شمال|جنوب|شرق|غرب)(?:ي|ى)?\s*(?:شرق|غرب)?(?:ي|ى)?\s*$")
 _BETWEEN = re.compile(r"(?:^|\s)بين\s*$")
-_HARM = re.compile(r"مقتل|قتلي|جرحي|اصيب|جرح")
 _FALL_NEAR = re.compile(r"سقط\w*(?:\s+\S+){0,4}?\s+(?:قرب|بالقرب|محيط|بمحيط|في محيط|خارج)")
 # Articles that mention US or coalition forces this often are about them: a bare base name is theirs.
 _ARTICLE_US_MENTIONS = 2
 _RECENT_DAYS = 2
 _TEXT_BASIS_SLACK = 7
 MAX_PLACES_PER_STATEMENT = 3
+_CLAIM_WINDOW_DAYS = 7
 
 
 @dataclass(slots=True)
@@ -71,8 +71,8 @@ class _Context:
 def _statements(text: str, lex: Lexicon, mentions: tuple[PlaceMention, ...]) -> list[Statement]:
     """Group each sentence's clauses into attack statements.
 
-    A clause with an attack word starts a new statement only when the current one already has both
-    an attack word and a place; otherwise clauses join, so "the base, west of Iraq, was hit by two
+    A clause with an attack word and a place of its own starts a new statement when the current one
+    already has both; otherwise clauses join, so "the base, west of Iraq, was hit by two
     rockets, wounding five" stays one statement while "..., and before it a convoy was hit in
     Muthanna" becomes a second.
     """
@@ -84,7 +84,7 @@ def _statements(text: str, lex: Lexicon, mentions: tuple[PlaceMention, ...]) -> 
             strong = bool(lex.strong.search(folded))
             weak = strong or bool(lex.weak.search(folded))
             place = any(span.start <= m.start < span.end for m in mentions) or bool(lex.anaphora.search(folded))
-            if weak and current.weak and current.has_place and current.spans:
+            if weak and place and current.weak and current.has_place:
                 out.append(current)
                 current = Statement()
             current.spans.append(span)
@@ -193,7 +193,9 @@ def _casualties(folded: str, lex: Lexicon) -> tuple[int | None, int | None]:
 
 def _outcome(folded: str, lex: Lexicon, killed: int | None, wounded: int | None) -> str:
     present = {code for code, pattern in lex.outcomes if pattern.search(folded)}
-    if not (killed or wounded or _HARM.search(folded)):
+    if killed or wounded:
+        present.add("casualties")
+    elif killed == 0 and wounded == 0:
         present.discard("casualties")
     if "fell_nearby" in present and not _FALL_NEAR.search(folded):
         present.discard("fell_nearby")
@@ -207,7 +209,8 @@ def _target(folded: str, lex: Lexicon, place: Place) -> str:
     cues = {code for code, pattern in lex.targets if pattern.search(folded)}
     if "convoy" in cues:
         return "convoy"
-    if "embassy" in cues or place.kind == "embassy":
+    # The Green Zone is attacked for the embassy inside it.
+    if "embassy" in cues or place.kind in ("embassy", "zone"):
         return "embassy"
     if place.kind in ("airbase", "camp"):
         return "base"
@@ -262,7 +265,9 @@ def _statement_events(text: str, statement: Statement, ctx: _Context, lex: Lexic
         killed, wounded = killed or 0, wounded or 0
     events = []
     for place, precision in places:
-        coalition_site = place.kind in SITE_KINDS and ctx.us_mentions >= _ARTICLE_US_MENTIONS
+        coalition_site = place.id in COALITION_SITES or (
+            place.kind in SITE_KINDS and ctx.us_mentions >= _ARTICLE_US_MENTIONS
+        )
         events.append((
             Event(
                 date=date.date, date_earliest=date.earliest, date_latest=date.latest,
@@ -305,8 +310,31 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
     # A statement naming no US or coalition target still counts when the article already reported an
     # attack on them at the same place ("the attack on the base caused no losses").
     confirmed = {e.place for e, ok in found if ok}
-    events = [e for e, ok in found if ok or e.place in confirmed]
-    return merge_events(events, same_article=True)
+    events = merge_events([e for e, ok in found if ok or e.place in confirmed], same_article=True)
+    _claim_recent_attacks(events, text, ctx, lex)
+    return events
+
+
+def _claim_recent_attacks(events: list[Event], text: str, ctx: _Context, lex: Lexicon) -> None:
+    """A claim of responsibility made elsewhere in the article covers its unclaimed recent attacks.
+
+    Only when the article names exactly one claiming group, so two claims are never mixed up.
+    """
+    if ctx.reference.date is None or all(e.claimed_by for e in events):
+        return
+    claimed = {
+        claimant.name_en
+        for sentence in sentences(text)
+        if lex.strict_claim_verbs.search(folded := normalize_arabic(sentence.text(text)))
+        for claimant, pattern in lex.claimants
+        if pattern.search(folded)
+    }
+    if len(claimed) != 1:
+        return
+    window = timedelta(days=_CLAIM_WINDOW_DAYS)
+    for e in events:
+        if not e.claimed_by and e.date and abs(e.date - ctx.reference.date) <= window:
+            e.claimed_by = next(iter(claimed))
 
 
 def extract_events(articles: Iterable[Article], *, gazetteer=None) -> list[Event]:

@@ -43,7 +43,8 @@ STRONG_TRIGGERS = (
     "اعتداء", "الاعتداء",
     "انفجار عبوة", "انفجار عبوتين", "انفجرت عبوة", "انفجرت عبوتان", "تفجير عبوة", "انفجار",
     "إحباط هجوم", "أحبطت", "أحبط",
-    "سقط صاروخ", "سقط صاروخان", "سقطت", "سقوط", "سقوط صاروخ", "سقوط صواريخ", "سقوط قذائف", "سقط",
+    "سقط صاروخ", "سقط صاروخان", "سقطت", "سقطا", "سقطتا", "سقوط", "سقوط صاروخ",
+    "انفجرتا", "استهدفتا", "تصدت", "تصدى", "اعترضت", "اعترض", "سقوط صواريخ", "سقوط قذائف", "سقط",
     "أطلقت", "أطلق", "إطلاق صواريخ", "إطلاق صاروخ", "إطلاق قذائف",
     "تعرض", "تعرضت", "تعرضها", "تعرضه",
     "دوي انفجار", "دوي انفجارات",
@@ -82,6 +83,13 @@ US_CONTEXT = (
     "أجنبية", "البنتاغون", "دبلوماسي", "دبلوماسية", "الدبلوماسية", "السفارة", "القنصلية", "سفارة",
     "قنصلية", "المستشارين", "الناتو", "واشنطن", "البريطانية", "الفرنسية", "الأسترالية",
 )
+# Sites where US or coalition forces or diplomats were based in 2019-2024: an attack on one is an
+# attack on them even when the sentence does not say so.
+COALITION_SITES = frozenset({
+    "ain-al-asad", "harir-air-base", "camp-victory", "baghdad-diplomatic-support-center", "baghdad-airport",
+    "union-iii", "us-embassy-baghdad", "green-zone", "us-consulate-erbil", "us-consulate-basra", "erbil-airport",
+    "k1-air-base", "balad-air-base", "camp-taji", "al-taqaddum", "qayyarah-airfield-west", "besmaya",
+})
 # Anaphora: "the base", "the camp" refer to the last site named before.
 ANAPHORA = ("القاعدة", "القاعدة العسكرية", "المعسكر", "السفارة", "القنصلية", "المطار")
 # Launch sites are not targets: "the rockets were launched from ...".
@@ -116,7 +124,8 @@ TARGET_CUES = (
 )
 OUTCOME_CUES = (
     Cue("casualties", ("مقتل", "قتلى", "قتيل", "مصرع", "جرحى", "جريح", "إصابة جنود", "إصابة جندي", "أصيب",
-                       "أصيبوا", "إصابة متعاقد", "إصابة عدد", "إصابة")),
+                       "أصيبوا", "إصابة متعاقد", "إصابة متعاقدين", "إصابة عدد", "إصابات", "بجروح", "إصابة عسكريين",
+                       "إصابة أفراد", "قتل", "قتلوا", "جرح")),
     Cue("hit", ("إصابة الهدف", "أصابت", "أضرار", "اضرارا", "احتراق", "حريق", "سقطت على",
                 "سقط على", "سقطت داخل", "سقط داخل", "أصاب")),
     Cue("intercepted", ("إحباط", "أحبطت", "أحبط", "إسقاط", "إسقاطها", "إسقاطهما", "أسقطت", "اعتراض", "اعترضت",
@@ -138,8 +147,12 @@ DUAL_WEAPONS = ("صاروخين", "صاروخان", "طائرتين", "طائر�
 PROJECTILE_NOUNS = ("صاروخ", "صواريخ", "طائرة", "طائرات", "مسيرة", "مسيرات", "قذيفة", "قذائف", "عبوة", "عبوات")
 CASUALTY_NOUNS = ("جنود", "جندي", "عسكريين", "عسكري", "أشخاص", "شخص", "متعاقدين", "متعاقد", "عناصر", "أفراد",
                   "مدنيين", "موظفين")
+# Words that make a sentence a claim of responsibility wherever it stands in the article.
+STRICT_CLAIM_VERBS = ("تبنى", "تبنت", "تبناه", "تبنته", "تبنيها", "تبني", "أعلن مسؤوليته", "أعلنت مسؤوليتها",
+                      "أعلنت مسؤوليته", "مسؤوليتها عن", "مسؤوليته عن", "يتبنى", "تتبنى")
 CLAIM_VERBS = ("تبنى", "تبنت", "تبناه", "تبنته", "تبنيها", "تبني", "أعلن مسؤوليته", "أعلنت مسؤوليتها",
-               "أعلنت مسؤوليته", "مسؤوليتها عن", "مسؤوليته عن")
+               "أعلنت مسؤوليته", "مسؤوليتها عن", "مسؤوليته عن", "أعلن", "أعلنت", "بيان", "بيانه", "بيانها",
+               "هاجمت", "هاجم", "استهدفت", "استهدف", "نفذت", "نفذ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +198,7 @@ class Lexicon:
     targets: tuple[tuple[str, re.Pattern[str]], ...]
     outcomes: tuple[tuple[str, re.Pattern[str]], ...]
     claim_verbs: re.Pattern[str]
+    strict_claim_verbs: re.Pattern[str]
     claimants: tuple[tuple[Claimant, re.Pattern[str]], ...]
     duals: re.Pattern[str]
     count: re.Pattern[str]
@@ -220,6 +234,7 @@ def lexicon() -> Lexicon:
         targets=_cues(TARGET_CUES),
         outcomes=_cues(OUTCOME_CUES),
         claim_verbs=compile_words(CLAIM_VERBS),
+        strict_claim_verbs=compile_words(STRICT_CLAIM_VERBS),
         claimants=tuple((c, compile_words(c.names_ar)) for c in CLAIMANTS),
         duals=compile_words(DUAL_WEAPONS),
         count=re.compile(rf"{_LEFT}(?:ب\s*)?({number})\s*(?:{projectile})"),

@@ -88,3 +88,19 @@ def test_sentences_and_clauses_keep_offsets():
     assert [s.text(text) for s in spans] == ["قال مصدر: سقط صاروخ، وقبله انفجرت عبوة", "ثم هدأ الوضع"]
     parts = [c.text(text) for c in clauses(text, spans[0])]
     assert parts == ["قال مصدر", "سقط صاروخ", "وقبله انفجرت عبوة"]
+
+
+def test_claim_elsewhere_in_the_article_covers_its_recent_attack():
+    text = ("استهدفت طائرة مسيرة قاعدة حرير التي تضم قوات أمريكية فجر اليوم.\n"
+            "وفي وقت لاحق تبنت كتائب حزب الله العملية في بيان.\n"
+            "وكانت قاعدة عين الأسد قد تعرضت لهجوم صاروخي في 3 آذار 2021.")
+    events = {e.place: e for e in _events(text)}
+    assert events["harir-air-base"].claimed_by == "Kata'ib Hezbollah"
+    assert events["ain-al-asad"].claimed_by == ""
+
+
+def test_two_claiming_groups_are_not_guessed_between():
+    text = ("استهدفت طائرة مسيرة قاعدة حرير التي تضم قوات أمريكية فجر اليوم.\n"
+            "وتبنت كتائب حزب الله هجوما سابقا، فيما تبنت حركة النجباء هجوما آخر.")
+    (event,) = _events(text)
+    assert event.claimed_by == ""
