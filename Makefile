@@ -24,10 +24,12 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-# Rebuilt when missing or older than any seed article or the catalogue.
-$(DB): $(wildcard seeds/*.txt) seeds/articles.csv | $(VENV)/.installed
+# Rebuilt when missing or older than the seeds, the catalogue, or the extractor and gazetteer that read them.
+EXTRACTION_SOURCES := $(wildcard seeds/*.txt) seeds/articles.csv $(wildcard rasd/*.py rasd/data/* geo/*.py geo/*.csv)
+
+$(DB): $(EXTRACTION_SOURCES) | $(VENV)/.installed
+	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(PY) -m rasd ingest seeds --db $(DB)
-	touch $(DB)
 
 db: $(DB)
 

@@ -28,7 +28,9 @@ _ANAPHOR_KINDS = {
 }
 # "south of Baghdad": a compass word right before a place widens it to its surroundings.
 _COMPASS = re.compile(r"(?:شمال|جنوب|شرق|غرب)(?:ي|ى)?\s*(?:شرق|غرب)?(?:ي|ى)?\s*$")
-_BETWEEN = re.compile(r"(?:^|\s)بين\s*$")
+# "on the road between Diwaniyah and Samawah": the second town only bounds the first.
+_BETWEEN_SECOND = re.compile(r"(?:^|\s)بين\s+\S+(?:\s+\S+){0,2}\s+و\s*$")
+_FROM = re.compile(r"(?:^|\s)من\s*(?:\S+\s*)?$")
 _FALL_NEAR = re.compile(r"سقط\w*(?:\s+\S+){0,4}?\s+(?:قرب|بالقرب|محيط|بمحيط|في محيط|خارج)")
 # Articles that mention US or coalition forces this often are about them: a bare base name is theirs.
 _ARTICLE_US_MENTIONS = 2
@@ -96,9 +98,9 @@ def _statements(text: str, lex: Lexicon, mentions: tuple[PlaceMention, ...]) -> 
     return [s for s in out if s.strong]
 
 
-def _is_launch_site(text: str, mention: PlaceMention, folded_before: str, lex: Lexicon, statement: str) -> bool:
+def _is_launch_site(folded_before: str, folded_statement: str, lex: Lexicon) -> bool:
     """True for "launched from X": the place the attack came from, not its target."""
-    return bool(re.search(r"(?:^|\s)من\s*(?:\S+\s*)?$", folded_before)) and bool(lex.launch.search(statement))
+    return bool(_FROM.search(folded_before)) and bool(lex.launch.search(folded_statement))
 
 
 def _anaphor(folded: str, start: int, ctx: _Context, lex: Lexicon) -> Place | None:
@@ -123,13 +125,11 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
         if not statement.start <= m.start < statement.end:
             continue
         before = normalize_arabic(text[max(statement.start, m.start - 30):m.start])
-        if _is_launch_site(text, m, before, lex, folded_statement):
+        if _is_launch_site(before, folded_statement, lex) or _BETWEEN_SECOND.search(before):
             continue
         precision = GEO_PRECISION_BY_KIND.get(m.place.kind, "town")
         if precision == "town" and _COMPASS.search(before):
             precision = "district"
-        if found and _BETWEEN.search(before):
-            continue
         found.append((m.place, precision, m.start))
     if not any(p.kind in SITE_KINDS for p, _, _ in found):
         site = _anaphor(folded_statement, statement.start, ctx, lex)

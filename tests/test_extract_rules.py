@@ -104,3 +104,14 @@ def test_two_claiming_groups_are_not_guessed_between():
             "وتبنت كتائب حزب الله هجوما سابقا، فيما تبنت حركة النجباء هجوما آخر.")
     (event,) = _events(text)
     assert event.claimed_by == ""
+
+
+def test_convoy_between_two_towns_is_one_event_at_the_first():
+    text = "انفجرت عبوة ناسفة برتل تابع للتحالف الدولي على الطريق السريع بين الديوانية والسماوة أمس."
+    events = _events(text)
+    assert [(e.place, e.target, e.weapon) for e in events] == [("diwaniyah", "convoy", "ied")]
+
+
+def test_launch_site_is_not_the_target():
+    text = "انطلقت الصواريخ من قضاء هيت وسقطت داخل قاعدة عين الأسد التي تضم قوات أمريكية أمس."
+    assert [e.place for e in _events(text)] == ["ain-al-asad"]
