@@ -108,11 +108,14 @@ def merge_events(
             merged.append((lead, [event]))
     out = [lead for lead, _ in merged]
     out.sort(key=lambda e: (e.date or e.date_earliest or _FAR_FUTURE, e.place, e.weapon))
-    seen: dict[str, int] = {}
+    used: set[str] = set()
     for e in out:
-        base = e.assign_id()
-        n = seen.get(base, 0)
-        seen[base] = n + 1
-        if n:
-            e.id = f"{base[:10]}{n:02d}"
+        base = candidate = e.assign_id()
+        n = 0
+        while candidate in used:
+            # Two attacks alike in every identifying field: still hex, still unique.
+            n += 1
+            candidate = f"{base[:9]}{n:03x}"
+        e.id = candidate
+        used.add(candidate)
     return out

@@ -121,6 +121,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "sources.events": ("Events reported", "الأحداث المبلغ عنها"),
     "sources.title_col": ("Title", "العنوان"),
     "sources.url": ("Link", "الرابط"),
+    "sources.note": ("Note on the metadata", "ملاحظة على البيانات الوصفية"),
+    "sources.flags": ("Data-quality flags", "تنبيهات جودة البيانات"),
+    "places.search": ("Search places (Arabic or English)", "البحث عن مكان (بالعربية أو الإنجليزية)"),
+    "places.aliases": ("Other spellings", "تهجئات أخرى"),
+    "places.name_en": ("English name", "الاسم بالإنجليزية"),
+    "places.name_ar": ("Arabic name", "الاسم بالعربية"),
     # Dates.
     "date.since": ("since {date}", "منذ {date}"),
     "date.until": ("until {date}", "حتى {date}"),

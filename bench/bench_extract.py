@@ -1,0 +1,135 @@
+"""Extraction and ingest throughput on the seed articles replicated to 1,000 and 10,000 articles.
+
+    python bench/bench_extract.py [--sizes 1000 10000] [--read-events 100000]
+
+Copies differ only in their file name. `extract_events` (extraction + merging) and `Store.ingest`
+(extraction, SQLite writes, event rebuild) are timed separately for a 100-article baseline and each
+size; the time ratio between the largest and the smallest size shows whether the cost grows linearly.
+With --read-events N, the store is filled with N synthetic events and the app's reads are timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rasd.articles import load_articles  # noqa: E402
+from rasd.extract import extract_events  # noqa: E402
+from rasd.models import Article, Event, Source  # noqa: E402
+from rasd.store import Store  # noqa: E402
+
+BASELINE = 100
+# Linear growth with 10% slack: 10x the articles may take at most 11x the time.
+GOAL_SLACK = 1.1
+
+
+def replicate(articles: list[Article], n: int) -> list[Article]:
+    """n copies of the articles in turn, each under its own file name."""
+    return [
+        dataclasses.replace(articles[i % len(articles)], file=f"{i:06d}_{articles[i % len(articles)].file}")
+        for i in range(n)
+    ]
+
+
+def timed(fn):
+    """(seconds, result) of one call."""
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def bench_extract(seeds: list[Article], sizes: list[int]) -> None:
+    """Print the throughput table and the largest/smallest time ratios."""
+    warm, _ = timed(lambda: extract_events(seeds))
+    print(f"warm-up (gazetteer, lexicon, first extraction of {len(seeds)} seeds): {warm:.2f} s")
+    print()
+    header = f"{'articles':>9} | {'extract s':>9} | {'art/s':>7} | {'events':>6} | {'ingest s':>8} | {'art/s':>7}"
+    print(header)
+    print("-" * len(header))
+    rows = {}
+    for n in [BASELINE, *sizes]:
+        copies = replicate(seeds, n)
+        t_extract, events = timed(lambda: extract_events(copies))
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Store(Path(tmp) / "bench.sqlite")
+            t_ingest, report = timed(lambda: store.ingest(copies))
+        rows[n] = (t_extract, t_ingest)
+        print(f"{n:>9} | {t_extract:>9.2f} | {n / t_extract:>7.0f} | {len(events):>6} | {t_ingest:>8.2f} | "
+              f"{n / t_ingest:>7.0f}")
+        assert report.events == len(events)
+    if len(sizes) >= 2:
+        small, large = min(sizes), max(sizes)
+        goal = GOAL_SLACK * large / small
+        print()
+        for i, label in enumerate(("extract_events", "Store.ingest")):
+            ratio = rows[large][i] / rows[small][i]
+            print(f"{label}: {large}/{small} time ratio {ratio:.1f}x (goal <= {goal:.0f}x) "
+                  f"{'ok' if ratio <= goal else 'OVER GOAL'}")
+
+
+def synthetic_events(n: int, files: list[str], store: Store) -> list[Event]:
+    """n distinct events spread over the gazetteer's places and 2015-2024, each with one or two sources."""
+    rng = random.Random(7)
+    places = list(store.gazetteer.places)
+    weapons = ("drone", "rocket", "mortar", "ied", "gunfire", "unknown")
+    events = []
+    for i in range(n):
+        place = rng.choice(places)
+        day = date(2015, 1, 1) + timedelta(days=rng.randrange(3650))
+        sources = [Source(article=rng.choice(files), evidence=f"جملة الدليل رقم {i} " * 4, outlet="Bench Outlet")
+                   for _ in range(rng.choice((1, 1, 2)))]
+        events.append(Event(
+            date=day, date_earliest=day, date_latest=day, date_precision="day", place=place.id,
+            place_name=place.name_en, lat=place.lat, lon=place.lon, geo_precision="site",
+            governorate=place.governorate, weapon=rng.choice(weapons), projectiles=rng.choice((None, 2, 6)),
+            killed=rng.choice((None, 0, 1)), wounded=None, sources=sources, id=f"bench{i:07d}",
+        ))
+    return events
+
+
+def bench_reads(seeds: list[Article], n_events: int) -> None:
+    """Fill a store with n synthetic events and time every read the app makes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "reads.sqlite")
+        articles = replicate(seeds, 1000)
+        store.ingest(articles)
+        events = synthetic_events(n_events, [a.file for a in articles], store)
+        with store._transaction() as conn:
+            t_write, _ = timed(lambda: store._write_events(conn, events))
+        print()
+        print(f"store reads with {n_events} events (write {t_write:.2f} s)")
+        for label, fn in [
+            ("events_frame()", store.events_frame),
+            ("sources_frame()", store.sources_frame),
+            ("articles_frame()", store.articles_frame),
+            ("counts()", store.counts),
+            ("event(id)", lambda: store.event(events[n_events // 2].id)),
+            ("events()", store.events),
+        ]:
+            seconds, _ = timed(fn)
+            print(f"  {label:<18} {seconds:6.3f} s")
+
+
+def main() -> None:
+    """Run the benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--read-events", type=int, default=0, help="also time store reads with this many events")
+    args = parser.parse_args()
+    loaded = load_articles([ROOT / "seeds"])
+    bench_extract(loaded.articles, sorted(args.sizes))
+    if args.read_events:
+        bench_reads(loaded.articles, args.read_events)
+
+
+if __name__ == "__main__":
+    main()

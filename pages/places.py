@@ -1,0 +1,22 @@
+"""Places: search the gazetteer in Arabic or English; each place with its spellings, source and attacks."""
+
+import streamlit as st
+
+from rasd.i18n import t
+from rasd.ui import data, layout, tables
+
+
+def main() -> None:
+    """Draw the places page."""
+    ctx = layout.begin("places")
+    lang = ctx.lang
+    query = st.text_input(t("places.search", lang), key="places.q", placeholder="عين الأسد · Ain al-Asad")
+    gazetteer = data.gazetteer()
+    attacks = tables.attacks_per_place(ctx.shown)
+    places = gazetteer.search(query) if query.strip() else tables.by_attacks(list(gazetteer.places), attacks)
+    table = tables.places_table(places, attacks, lang=lang)
+    st.caption(t("count.shown", lang, shown=len(places), total=len(gazetteer.places)))
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+layout.run(main)

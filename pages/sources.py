@@ -1,0 +1,29 @@
+"""Sources: each article with its metadata, data-quality flags, the events found in it and its marked-up text."""
+
+import streamlit as st
+
+from rasd.i18n import t
+from rasd.ui import data, layout, panels, tables
+
+
+def main() -> None:
+    """Draw the sources page."""
+    ctx = layout.begin("sources")
+    lang = ctx.lang
+    articles = tables.articles_shown(data.articles_frame(), ctx.shown, ctx.view.filters)
+    st.dataframe(tables.articles_table(articles, lang=lang), hide_index=True, width="stretch")
+    if articles.empty:
+        st.info(t("empty.no_events", lang))
+        return
+    titles = dict(zip(articles["file"], articles["title"]))
+    files = list(titles)
+    first = tables.first_article(files, data.event(ctx.view.event) if ctx.view.event else None)
+    file = st.selectbox(t("event.article", lang), files, index=files.index(first), key="sources.article",
+                        format_func=lambda f: f"{titles[f] or f} · {f}")
+    article = data.article(file)
+    if article is not None:
+        panels.article_details(article, data.article_flags(file), data.events_of_article(file), ctx.events,
+                               lang=lang)
+
+
+layout.run(main)

@@ -1,0 +1,267 @@
+"""Article folders: `*.txt` files plus an optional `articles.csv` catalogue, read into Article records."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from rasd.errors import ArticleError
+from rasd.models import Article
+from rasd.slug import slugify
+
+CATALOGUE = "articles.csv"
+CATALOGUE_COLUMNS = ("file", "title", "outlet", "url", "published", "published_note")
+# A real report is mostly Arabic even when it quotes English names or carries Latin page furniture.
+MIN_ARABIC_LETTERS = 20
+MIN_ARABIC_SHARE = 0.25
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ARABIC_LETTER = re.compile(
+    "[\u0620-\u064a\u066e-\u06d3\u06d5\u06ee-\u06ff\u0750-\u077f\u08a0-\u08c9\ufb50-\ufdfb\ufe70-\ufefc]"
+)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueRow:
+    """The metadata one `articles.csv` row gives for one article file."""
+
+    file: str
+    title: str = ""
+    outlet: str = ""
+    url: str = ""
+    published: date | None = None
+    published_note: str = ""
+    line: int = 0
+
+
+@dataclass(slots=True)
+class LoadResult:
+    """The articles that loaded and one error per file or catalogue row that did not."""
+
+    articles: list[Article] = field(default_factory=list)
+    errors: list[ArticleError] = field(default_factory=list)
+
+
+def outlet_id(name: str) -> str:
+    """URL id of an outlet: the slug of its English name."""
+    return slugify(name)
+
+
+def read_catalogue(path: str | Path) -> tuple[dict[str, CatalogueRow], list[ArticleError]]:
+    """Read an `articles.csv`: rows by file name, and one error per malformed row or header."""
+    rows, errors = _parse_catalogue(Path(path))
+    return rows, [e for file_errors in errors.values() for e in file_errors]
+
+
+def load_articles(paths: Iterable[str | Path]) -> LoadResult:
+    """Load every article under the given folders and files; bad input becomes errors, never an exception."""
+    result = LoadResult()
+    seen: dict[str, Path] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            _load_folder(path, result, seen)
+        elif path.is_file():
+            _load_single(path, result, seen)
+        elif path.exists():
+            result.errors.append(ArticleError(str(path), "not a regular file or folder"))
+        else:
+            result.errors.append(ArticleError(str(path), "no such file or folder"))
+    return result
+
+
+def _load_folder(folder: Path, result: LoadResult, seen: dict[str, Path]) -> None:
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+    catalogue = folder / CATALOGUE
+    rows: dict[str, CatalogueRow] = {}
+    if catalogue.is_file():
+        rows, errors = _parse_catalogue(catalogue)
+        result.errors.extend(e for file_errors in errors.values() for e in file_errors)
+    if not files:
+        result.errors.append(ArticleError(str(folder), "folder holds no .txt article files"))
+    for path in files:
+        _load_file(path, rows.get(path.name), result, seen)
+
+
+def _load_single(path: Path, result: LoadResult, seen: dict[str, Path]) -> None:
+    if path.suffix.lower() != ".txt":
+        result.errors.append(ArticleError(str(path), "not a .txt article file"))
+        return
+    catalogue = path.parent / CATALOGUE
+    row = None
+    if catalogue.is_file():
+        rows, errors = _parse_catalogue(catalogue)
+        # Only what concerns this file: the catalogue as a whole (key None) or this file's row.
+        result.errors.extend(errors.get(None, []))
+        result.errors.extend(errors.get(path.name, []))
+        row = rows.get(path.name)
+    _load_file(path, row, result, seen)
+
+
+def _load_file(path: Path, row: CatalogueRow | None, result: LoadResult, seen: dict[str, Path]) -> None:
+    name = path.name
+    if name in seen:
+        if seen[name].resolve() != path.resolve():
+            result.errors.append(
+                ArticleError(str(path), f"another article named {name} was already loaded from {seen[name]}")
+            )
+        return
+    try:
+        text = _read_text(path)
+    except ArticleError as e:
+        result.errors.append(e)
+        return
+    seen[name] = path
+    result.articles.append(_article(name, text, row))
+
+
+def _read_text(path: Path) -> str:
+    """Read one article file as Arabic text with '\\n' line ends; raise ArticleError when it is not usable."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ArticleError(str(path), f"cannot be read ({e.strerror or e})") from e
+    if not data.strip():
+        raise ArticleError(str(path), "empty file")
+    if b"\x00" in data:
+        raise ArticleError(str(path), "binary file (contains NUL bytes), expected UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ArticleError(str(path), f"not UTF-8 text (invalid byte at offset {e.start})") from e
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ArticleError(str(path), "empty file")
+    arabic, letters = _letter_counts(text)
+    if arabic < MIN_ARABIC_LETTERS or arabic < MIN_ARABIC_SHARE * letters:
+        raise ArticleError(
+            str(path), f"not Arabic text ({arabic} Arabic letters out of {letters} letters)"
+        )
+    return text
+
+
+def _letter_counts(text: str) -> tuple[int, int]:
+    return len(_ARABIC_LETTER.findall(text)), len(_LETTER.findall(text))
+
+
+def _article(name: str, text: str, row: CatalogueRow | None) -> Article:
+    row = row or CatalogueRow(file=name)
+    return Article(
+        file=name,
+        text=text,
+        title=row.title or _first_line(text),
+        outlet=row.outlet,
+        url=row.url,
+        published=row.published,
+        published_note=row.published_note,
+    )
+
+
+def _first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def _iso_date(text: str) -> date | None:
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _parse_catalogue(path: Path) -> tuple[dict[str, CatalogueRow], dict[str | None, list[ArticleError]]]:
+    """Rows by file name and errors keyed by the file they concern (None: the catalogue as a whole)."""
+    errors: dict[str | None, list[ArticleError]] = {}
+
+    def fail(key: str | None, where: Path, reason: str) -> None:
+        errors.setdefault(key, []).append(ArticleError(str(where), reason))
+
+    try:
+        content = path.read_bytes().decode("utf-8-sig")
+    except OSError as e:
+        fail(None, path, f"catalogue cannot be read ({e.strerror or e}); its metadata is ignored")
+        return {}, errors
+    except UnicodeDecodeError as e:
+        fail(None, path, f"catalogue is not UTF-8 (invalid byte at offset {e.start}); its metadata is ignored")
+        return {}, errors
+    reader = csv.reader(io.StringIO(content, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        fail(None, path, "catalogue is empty; expected header " + ",".join(CATALOGUE_COLUMNS))
+        return {}, errors
+    except csv.Error as e:
+        fail(None, path, f"catalogue header is not valid CSV ({e}); its metadata is ignored")
+        return {}, errors
+    if "file" not in header:
+        fail(None, path, f"catalogue header has no 'file' column, expected {','.join(CATALOGUE_COLUMNS)}; "
+             "its metadata is ignored")
+        return {}, errors
+    if tuple(header) != CATALOGUE_COLUMNS:
+        missing = [c for c in CATALOGUE_COLUMNS if c not in header]
+        unknown = [c for c in header if c not in CATALOGUE_COLUMNS]
+        detail = "; ".join(
+            part for part in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"unknown {', '.join(unknown)}" if unknown else "",
+            ) if part
+        ) or "columns out of order"
+        fail(None, path, f"catalogue header should be {','.join(CATALOGUE_COLUMNS)} ({detail}); "
+             "known columns are still used")
+    rows: dict[str, CatalogueRow] = {}
+    folder = path.parent
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            fail(None, path, f"line {reader.line_num}: not valid CSV ({e}); rest of the catalogue ignored")
+            break
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        cells = dict(zip(header, (v.strip() for v in values)))
+        name = cells.get("file", "")
+        if not name:
+            fail(None, path, f"line {line}: row has no file name")
+            continue
+        if Path(name).name != name or not (folder / name).is_file():
+            fail(None, path, f"line {line}: names {name}, which is not a file in {folder}")
+            continue
+        where = folder / name
+        if name in rows:
+            fail(name, where, f"{CATALOGUE} line {line}: second row for this file ignored "
+                 f"(first on line {rows[name].line})")
+            continue
+        if len(values) > len(header):
+            fail(name, where, f"{CATALOGUE} line {line}: {len(values)} fields for {len(header)} columns; "
+                 "row ignored, metadata taken from the text")
+            rows[name] = CatalogueRow(file=name, line=line)
+            continue
+        if len(values) < len(header):
+            fail(name, where, f"{CATALOGUE} line {line}: {len(values)} fields for {len(header)} columns; "
+                 "missing fields left empty")
+        published = None
+        raw_date = cells.get("published", "")
+        if raw_date:
+            published = _iso_date(raw_date)
+            if published is None:
+                fail(name, where, f"{CATALOGUE} line {line}: published {raw_date!r} is not a YYYY-MM-DD date; "
+                     "date ignored")
+        rows[name] = CatalogueRow(
+            file=name,
+            title=cells.get("title", ""),
+            outlet=cells.get("outlet", ""),
+            url=cells.get("url", ""),
+            published=published,
+            published_note=cells.get("published_note", ""),
+            line=line,
+        )
+    return rows, errors

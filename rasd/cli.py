@@ -1,0 +1,226 @@
+"""Command line: `rasd geocode | ingest | extract | export`."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from rasd.errors import RasdError
+from rasd.models import Article, Event
+
+PROGRESS_EVERY = 100
+GEOCODE_KEYS = ("query", "id", "name_en", "name_ar", "kind", "governorate", "lat", "lon", "source")
+EVENT_KEYS = (
+    "id", "date", "date_earliest", "date_latest", "date_precision", "place", "place_name", "lat", "lon",
+    "geo_precision", "governorate", "weapon", "projectiles", "target", "outcome", "killed", "wounded",
+    "claimed_by",
+)
+CSV_KEYS = (*EVENT_KEYS, "articles", "outlets", "n_sources", "evidence")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 1 some input failed, 2 usage)."""
+    args = _parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    try:
+        return args.run(args)
+    except RasdError as e:
+        _error(str(e))
+        return 1
+    except BrokenPipeError:
+        # The reader (head, less) went away: point stdout at /dev/null so the final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rasd", description="Attacks on US and coalition forces in Iraq, "
+                                     "from Arabic news reports.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    geocode = commands.add_parser("geocode", help="look place names up in the gazetteer")
+    geocode.add_argument("names", nargs="+", metavar="NAME", help="Arabic or English place name")
+    geocode.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    geocode.set_defaults(run=_geocode)
+
+    ingest = commands.add_parser("ingest", help="add article folders or files to the database")
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="article folder or .txt file")
+    ingest.add_argument("--db", type=Path, help="SQLite file (default: $RASD_DB or data/rasd.sqlite)")
+    ingest.add_argument("--reextract", action="store_true",
+                        help="extract again from articles already stored unchanged (after the extractor changed)")
+    ingest.set_defaults(run=_ingest)
+
+    extract = commands.add_parser("extract", help="print the events found in articles, storing nothing")
+    extract.add_argument("paths", nargs="+", metavar="PATH", help="article folder or .txt file")
+    extract.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    extract.set_defaults(run=_extract)
+
+    export = commands.add_parser("export", help="write the stored events as CSV or GeoJSON")
+    export.add_argument("--format", choices=("csv", "geojson"), default="csv")
+    export.add_argument("--db", type=Path, help="SQLite file (default: $RASD_DB or data/rasd.sqlite)")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    export.set_defaults(run=_export)
+    return parser
+
+
+def _error(message: str) -> None:
+    print(f"rasd: {message}", file=sys.stderr)
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from rasd.store import default_db_path
+
+    return args.db if args.db is not None else default_db_path()
+
+
+def _geocode(args: argparse.Namespace) -> int:
+    from geo.gazetteer import GazetteerGeocoder
+
+    geocoder = GazetteerGeocoder()
+    records = []
+    for name in args.names:
+        location = geocoder.geocode(name, exactly_one=True)
+        raw = dict(location.raw) if location is not None else {}
+        records.append({"query": name, **{k: raw.get(k) for k in GEOCODE_KEYS[1:]}})
+    _write_records(records, GEOCODE_KEYS, args.format, sys.stdout)
+    unknown = [r["query"] for r in records if r["id"] is None]
+    for name in unknown:
+        _error(f"{name}: not in the gazetteer")
+    return 1 if unknown else 0
+
+
+def _load(paths: Iterable[str]) -> tuple[list[Article], int]:
+    from rasd.articles import load_articles
+
+    loaded = load_articles(paths)
+    for error in loaded.errors:
+        _error(str(error))
+    return loaded.articles, len(loaded.errors)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from rasd.store import Store
+
+    articles, failed = _load(args.paths)
+    if not articles:
+        _error("no articles to ingest")
+        return 1
+    db = _db_path(args)
+    store = Store(db)
+
+    def progress(done: int, total: int) -> None:
+        if total > PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
+            print(f"rasd: {done}/{total} articles", file=sys.stderr, flush=True)
+
+    report = store.ingest(articles, progress=progress, reextract=args.reextract)
+    print(
+        f"{len(articles)} articles: {report.added} added, {report.updated} updated, {report.unchanged} unchanged; "
+        f"{report.events} events in {db}"
+        + (f"; {failed} input errors" if failed else "")
+    )
+    return 1 if failed else 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from rasd.extract import extract_events
+
+    articles, failed = _load(args.paths)
+    events = extract_events(articles) if articles else []
+    records = [event_record(e) for e in events]
+    if args.format == "csv":
+        _write_records([_flat(r) for r in records], CSV_KEYS, "csv", sys.stdout)
+    else:
+        _write_records(records, None, "jsonl", sys.stdout)
+    if not articles:
+        _error("no articles to extract from")
+    return 1 if failed or not articles else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from rasd.store import Store
+
+    events = Store(_db_path(args), create=False).events()
+    records = [event_record(e) for e in events]
+    out: TextIO
+    if args.output is None:
+        out = sys.stdout
+        _write_export(records, args.format, out)
+        return 0
+    try:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            _write_export(records, args.format, out)
+    except OSError as e:
+        _error(f"{args.output}: cannot write ({e.strerror or e})")
+        return 1
+    print(f"{len(records)} events written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _write_export(records: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
+    if fmt == "geojson":
+        json.dump(feature_collection(records), out, ensure_ascii=False)
+        out.write("\n")
+    else:
+        _write_records([_flat(r) for r in records], CSV_KEYS, "csv", out)
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """An event as JSON-ready fields: every Event field (ISO dates), its articles and its sources."""
+    record: dict[str, Any] = {}
+    for key in EVENT_KEYS:
+        value = getattr(event, key)
+        record[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    record["articles"] = event.articles
+    record["sources"] = [
+        {"article": s.article, "outlet": s.outlet, "url": s.url, "evidence": s.evidence} for s in event.sources
+    ]
+    return record
+
+
+def feature_collection(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Event records as a GeoJSON FeatureCollection of points."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": r["id"],
+                "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+                "properties": r,
+            }
+            for r in records
+        ],
+    }
+
+
+def _flat(record: dict[str, Any]) -> dict[str, Any]:
+    sources = record["sources"]
+    outlets = dict.fromkeys(s["outlet"] for s in sources if s["outlet"])
+    return {
+        **{k: record[k] for k in EVENT_KEYS},
+        "articles": ";".join(record["articles"]),
+        "outlets": ";".join(outlets),
+        "n_sources": len(sources),
+        "evidence": sources[0]["evidence"] if sources else "",
+    }
+
+
+def _write_records(records: list[dict[str, Any]], keys: Sequence[str] | None, fmt: str, out: TextIO) -> None:
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=list(keys or ()), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.flush()

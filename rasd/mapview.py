@@ -1,0 +1,637 @@
+"""The events map: folium maps that draw offline, with one compact payload instead of a marker object per event.
+
+Clicks and st_folium (streamlit-folium 0.27): its frontend registers one click handler on every layer in
+`map._layers` when the map starts. Markers made in JavaScript inside a marker cluster reach that handler
+through event propagation to the cluster group, with `e.sourceTarget` set to the marker. It returns
+`last_object_clicked` (a lat/lng only) and, when the marker has a tooltip whose content is a string,
+`last_object_clicked_tooltip` = the text content of that tooltip (tags stripped); popup text is only
+returned for DOM-element content, and never for popups built by a function. With FastMarkerCluster's
+default callback there is no tooltip, so a click says where, not which event.
+
+Here every marker gets, on first hover or click, a tooltip string ending in ` · #<event id>`, so the id
+comes back in `last_object_clicked_tooltip`; `event_id_from_click()` reads it. Clicking a cluster
+changes nothing, and clicking a governorate returns its name, which holds no id. Pass
+`returned_objects=["last_object_clicked_tooltip"]` to st_folium so only clicks rerun the page. A map
+whose script changed (other events, another `selected`) is mounted afresh and reports no click yet:
+read None as "no new click" and keep the current selection.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.resources
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import folium
+import folium.plugins
+import numpy as np
+import pandas as pd
+from branca.element import CssLink, Element, JavascriptLink
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
+
+from rasd import offline
+from rasd.i18n import direction, label, t
+from rasd.palette import WEAPON_COLORS, WEAPON_SHAPES
+from rasd.vocab import DATE_PRECISIONS, GEO_PRECISIONS, WEAPONS
+
+DEFAULT_CENTER = (33.2, 43.7)
+DEFAULT_ZOOM = 6
+SELECTED_ZOOM = 10
+MIN_ZOOM = 4
+MAX_ZOOM = 18
+ATTRIBUTION = "Boundaries: Natural Earth (public domain)"
+_OSM_ATTRIBUTION = "&copy; OpenStreetMap contributors"
+
+_LON_SPAN = 4_000_000
+# folium's Layer.render appends one more `.addTo(map)` on every render when show=True, so a map rendered
+# twice would grow; these layers are created with show=False and add themselves in their own script.
+_ADDED_BY_SCRIPT = False
+_TEMPLATE_OPENER = re.compile(r"\{(?=[{%#])")
+_CLICK_ID = re.compile(r"#([A-Za-z0-9][A-Za-z0-9_.:-]*)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolStyle:
+    """How a location precision is drawn: size in pixels, fill opacity and dashed (hollow) outline."""
+
+    size: int
+    fill_opacity: float
+    dashed: bool
+
+
+PRECISION_STYLES: dict[str, SymbolStyle] = {
+    "site": SymbolStyle(16, 1.0, False),
+    "town": SymbolStyle(16, 0.4, False),
+    "district": SymbolStyle(22, 0.0, True),
+    "governorate": SymbolStyle(28, 0.0, True),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Boundaries:
+    """Iraq's outline and its 18 governorates as parsed GeoJSON FeatureCollections."""
+
+    outline: dict[str, Any]
+    governorates: dict[str, Any]
+
+
+# A row is [place index, day offset or null, weapon, geo precision, date precision, "event id"] (indexes
+# into WEAPONS, GEO_PRECISIONS, DATE_PRECISIONS); a place is [lat, lon, label index]; an event's day is
+# day0 + offset days after 1970-01-01. Shared tables keep the bytes per event low: events repeat places.
+@dataclass(frozen=True, slots=True)
+class MapPayload:
+    """What the browser needs to draw the events: place and label tables and one short row per event."""
+
+    places: list[list[Any]]
+    labels: list[str]
+    day0: int
+    rows: list[tuple[Any, ...]]
+
+    def to_js(self) -> str:
+        """The payload as a JSON object that is safe inside a <script> element."""
+        return script_json({"places": self.places, "labels": self.labels, "day0": self.day0, "rows": self.rows})
+
+
+def script_json(value: Any) -> str:
+    """Compact JSON that stays data inside <script> and inside a template: no '<', '>', '&', '{{', '{%', '{#'."""
+    text = (
+        json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+    # branca renders each macro's output once more as a Jinja template; JSON only makes '{{', '{%' and
+    # '{#' inside strings, where an escaped brace means the same.
+    return _TEMPLATE_OPENER.sub(r"\\u007b", text)
+
+
+@lru_cache(maxsize=1)
+def load_boundaries() -> Boundaries:
+    """The Natural Earth boundaries shipped in the `geo` package (parsed once)."""
+    root = importlib.resources.files("geo")
+    return Boundaries(
+        outline=json.loads(root.joinpath("iraq_outline.geojson").read_text(encoding="utf-8")),
+        governorates=json.loads(root.joinpath("iraq_governorates.geojson").read_text(encoding="utf-8")),
+    )
+
+
+def _polyline_number(value: int) -> str:
+    value = ~(value << 1) if value < 0 else value << 1
+    chunks = []
+    while value >= 0x20:
+        chunks.append(chr((0x20 | (value & 0x1F)) + 63))
+        value >>= 5
+    chunks.append(chr(value + 63))
+    return "".join(chunks)
+
+
+def encode_ring(ring: list[list[float]]) -> str:
+    """A ring of [lon, lat] positions in the Encoded Polyline format (lat first, 4 decimals, deltas)."""
+    out = []
+    last_lat = last_lon = 0
+    for lon, lat in ring:
+        ilat, ilon = round(lat * 1e4), round(lon * 1e4)
+        out.append(_polyline_number(ilat - last_lat) + _polyline_number(ilon - last_lon))
+        last_lat, last_lon = ilat, ilon
+    return "".join(out)
+
+
+@lru_cache(maxsize=2)
+def _boundary_js(which: str) -> str:
+    # Polyline-encoded rings are a quarter of the GeoJSON text; this payload is sent on every rerun.
+    features = []
+    for feature in getattr(load_boundaries(), which)["features"]:
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        features.append({
+            "properties": {k: v for k, v in feature["properties"].items() if k in ("name_en", "name_ar")},
+            "polygons": [[encode_ring(ring) for ring in polygon] for polygon in polygons],
+        })
+    return script_json(features)
+
+
+def symbol_svg(weapon: str, precision: str) -> str:
+    """The inline SVG symbol of a weapon (shape and colour) at a location precision (size, fill, dash)."""
+    style = PRECISION_STYLES.get(precision, PRECISION_STYLES["governorate"])
+    color = WEAPON_COLORS.get(weapon, WEAPON_COLORS["unknown"])
+    shape = WEAPON_SHAPES.get(weapon, WEAPON_SHAPES["unknown"])
+    if style.dashed:
+        paint = f'fill="none" stroke="{color}" stroke-width="2.4" stroke-dasharray="3.5 2.5"'
+    else:
+        paint = f'fill="{color}" fill-opacity="{style.fill_opacity}" stroke="{color}" stroke-width="1.6"'
+        if style.fill_opacity == 1.0:
+            paint = f'fill="{color}" stroke="#1b1b1b" stroke-width="1.2"'
+    return (
+        f'<svg viewBox="0 0 24 24" width="{style.size}" height="{style.size}" aria-hidden="true">'
+        f"<g {paint}>{shape}</g></svg>"
+    )
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value)
+
+
+def _codes(column: pd.Series, vocabulary: tuple[str, ...], default: str) -> np.ndarray:
+    codes = pd.Index(vocabulary).get_indexer(column.astype(object)).astype(np.int64)
+    return np.where(codes < 0, vocabulary.index(default), codes)
+
+
+def _strings(column: pd.Series) -> pd.Series:
+    return column.fillna("").astype(str)
+
+
+def event_payload(events: pd.DataFrame, *, lang: str = "en") -> MapPayload:
+    """The compact map payload of an events frame; events without coordinates are left out."""
+    located = events[events["lat"].notna() & events["lon"].notna()]
+    names = _strings(located["place_name"])
+    if lang == "ar" and "place_name_ar" in located:
+        arabic = _strings(located["place_name_ar"])
+        names = arabic.where(arabic != "", names)
+    label_codes, labels = pd.factorize(names, sort=False)
+    n_labels = max(len(labels), 1)
+    # Coordinates in 1e-4 degrees are exact integers, so a place is a pair of integer codes (coordinate, label).
+    lat = np.rint(located["lat"].to_numpy(dtype=float) * 1e4).astype(np.int64)
+    lon = np.rint(located["lon"].to_numpy(dtype=float) * 1e4).astype(np.int64)
+    coord_codes, coords = pd.factorize(lat * _LON_SPAN + (lon + _LON_SPAN // 2), sort=False)
+    place_codes, places = pd.factorize(coord_codes.astype(np.int64) * n_labels + label_codes, sort=False)
+    place_rows = [
+        [(c // _LON_SPAN) / 1e4, (c % _LON_SPAN - _LON_SPAN // 2) / 1e4, n]
+        for c, n in zip(coords[places // n_labels].tolist(), (places % n_labels).tolist())
+    ]
+    stamps = pd.to_datetime(located["date"], errors="coerce").to_numpy(dtype="datetime64[D]")
+    known = ~np.isnat(stamps)
+    days = stamps.astype(np.int64)
+    day0 = int(days[known].min()) if known.any() else 0
+    offsets = np.where(known, days - day0, None).tolist()
+    rows = list(zip(
+        place_codes.tolist(),
+        offsets,
+        _codes(located["weapon"], WEAPONS, "unknown").tolist(),
+        _codes(located["geo_precision"], GEO_PRECISIONS, "governorate").tolist(),
+        _codes(located["date_precision"], DATE_PRECISIONS, "unknown").tolist(),
+        _strings(located["id"]).tolist(),
+    ))
+    return MapPayload(places=place_rows, labels=[str(x) for x in labels], day0=day0, rows=rows)
+
+
+class _PlainText(Element):
+    """Text put into the page as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """The text."""
+        return self.text
+
+
+# branca's MacroElement.render compiles every rendered script as a new Jinja template: for megabytes of
+# event data that costs more than all the rest of the map, on every render (st_folium renders twice).
+class _PlainScriptLayer(JSCSSMixin, Layer):
+    """A layer whose script goes into the page as plain text."""
+
+    default_js: list[tuple[str, str]] = []
+    default_css: list[tuple[str, str]] = []
+
+    def render(self, **kwargs: Any) -> None:
+        """Add the layer's links to the page header and its script, as text, to the page script."""
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        script = self._template.module.__dict__["script"](self, kwargs)
+        figure.script.add_child(_PlainText(script), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class _MapSetup(folium.MacroElement):
+    """Marker image path, boundary attribution, the selection pane and the map's CSS."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .rasd-icon { background: none; border: none; }
+        .rasd-icon svg { display: block; overflow: visible; }
+        .rasd-cluster { background: rgba(38, 50, 56, 0.25); }
+        .rasd-cluster div { background: rgba(38, 50, 56, 0.82); color: #fff; font-weight: 600; }
+        .rasd-legend { background: rgba(255, 255, 255, 0.92); padding: 6px 8px; border-radius: 4px;
+          box-shadow: 0 1px 4px rgba(0, 0, 0, 0.3); font: 12px/1.3 sans-serif; max-width: 220px; }
+        .rasd-legend h4 { margin: 4px 0 2px; font-size: 12px; }
+        .rasd-legend-row { display: flex; align-items: center; gap: 6px; min-height: 20px; }
+        .rasd-legend-row svg { flex: 0 0 auto; }
+        .rasd-popup { font: 13px/1.4 sans-serif; }
+        .rasd-popup-head { font-weight: 600; }
+        .rasd-popup-meta { color: #555; font-size: 11px; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            L.Icon.Default.imagePath = {{ this.image_path|tojson }};
+            if ({{ this._parent.get_name() }}.attributionControl) {
+                {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
+            }
+            {{ this._parent.get_name() }}.createPane("rasdSelected");
+            {{ this._parent.get_name() }}.getPane("rasdSelected").style.zIndex = 640;
+            {{ this._parent.get_name() }}.getPane("rasdSelected").style.pointerEvents = "none";
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "RasdMapSetup"
+        self.image_path = offline.ICON_IMAGE_PATH
+        self.attribution = ATTRIBUTION
+
+
+class _BoundaryLayer(_PlainScriptLayer):
+    """Iraq's outline or governorates from the shipped GeoJSON, with names on hover when interactive."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function () {
+                var names = {{ this.name_property|tojson }};
+                var plain = {{ this.style|tojson }};
+                var hover = {{ this.hover_style|tojson }};
+                function esc(s) {
+                    return String(s).replace(/[&<>"']/g, function (c) {
+                        return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+                    });
+                }
+                function decode(text) {
+                    var points = [], i = 0, lat = 0, lon = 0;
+                    function next() {
+                        var shift = 0, value = 0, b;
+                        do { b = text.charCodeAt(i++) - 63; value |= (b & 31) << shift; shift += 5; } while (b >= 32);
+                        return (value & 1) ? ~(value >> 1) : (value >> 1);
+                    }
+                    while (i < text.length) {
+                        lat += next();
+                        lon += next();
+                        points.push([lon / 1e4, lat / 1e4]);
+                    }
+                    return points;
+                }
+                var features = {{ this.data_js }}.map(function (f) {
+                    return {type: "Feature", properties: f.properties, geometry: {
+                        type: "MultiPolygon",
+                        coordinates: f.polygons.map(function (rings) { return rings.map(decode); })
+                    }};
+                });
+                var layer = L.geoJSON({type: "FeatureCollection", features: features}, {
+                    style: function () { return plain; },
+                    interactive: {{ this.interactive|tojson }},
+                    onEachFeature: function (feature, part) {
+                        if (!names) { return; }
+                        part.bindTooltip(esc(feature.properties[names] || ""), {sticky: true});
+                        part.on("mouseover", function () { part.setStyle(hover); });
+                        part.on("mouseout", function () { part.setStyle(plain); });
+                    }
+                });
+                return layer;
+            })();
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, which: str, *, name_property: str | None, style: dict[str, Any],
+                 hover_style: dict[str, Any] | None = None) -> None:
+        super().__init__(name=which, overlay=True, control=False, show=_ADDED_BY_SCRIPT)
+        self._name = "RasdBoundaries"
+        self.data_js = _boundary_js(which)
+        self.name_property = name_property
+        self.interactive = name_property is not None
+        self.style = style
+        self.hover_style = hover_style or style
+
+
+@dataclass(frozen=True, slots=True)
+class _Selected:
+    """The highlighted event."""
+
+    id: str
+    lat: float
+    lon: float
+
+
+class _EventLayer(_PlainScriptLayer, folium.plugins.MarkerCluster):
+    """All events as one marker cluster built in the browser from a MapPayload."""
+
+    default_js = offline.CLUSTER_JS
+    default_css = offline.CLUSTER_CSS
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function () {
+                var cfg = {{ this.config_js }};
+                var data = {{ this.payload_js }};
+                var places = data.places, labels = data.labels, rows = data.rows;
+                function esc(s) {
+                    return String(s).replace(/[&<>"']/g, function (c) {
+                        return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+                    });
+                }
+                function dateText(r) {
+                    if (r[1] === null) { return cfg.unknownDate; }
+                    var iso = new Date((data.day0 + r[1]) * 864e5).toISOString();
+                    var precision = cfg.datePrecisions[r[4]];
+                    if (precision === "month") { return iso.slice(0, 7); }
+                    if (precision === "year") { return iso.slice(0, 4); }
+                    if (precision === "approximate") { return "\u2248 " + iso.slice(0, 10); }
+                    return iso.slice(0, 10);
+                }
+                function placeText(r) { return labels[places[r[0]][2]]; }
+                function summary(r) {
+                    return dateText(r) + " \u00b7 " + cfg.weapons[r[2]] + " \u00b7 " + placeText(r);
+                }
+                function popupFor(layer) {
+                    var r = layer.rasdRow;
+                    var box = document.createElement("div");
+                    box.className = "rasd-popup";
+                    box.dir = cfg.dir;
+                    var head = document.createElement("div");
+                    head.className = "rasd-popup-head";
+                    head.textContent = dateText(r) + " \u00b7 " + cfg.weapons[r[2]];
+                    var place = document.createElement("div");
+                    place.textContent = placeText(r);
+                    var meta = document.createElement("div");
+                    meta.className = "rasd-popup-meta";
+                    meta.textContent = cfg.precisions[r[3]] + " \u00b7 #" + r[5];
+                    box.appendChild(head);
+                    box.appendChild(place);
+                    box.appendChild(meta);
+                    return box;
+                }
+                function prepare(marker) {
+                    if (!marker || !marker.rasdRow || marker.getTooltip()) { return false; }
+                    var r = marker.rasdRow;
+                    // A string tooltip: st_folium returns its text content, which ends with the event id.
+                    marker.bindTooltip(esc(summary(r)) + " \u00b7 #" + esc(r[5]), {direction: "top"});
+                    marker.bindPopup(popupFor, {maxWidth: 280});
+                    return true;
+                }
+                var icons = [];
+                function icon(w, g) {
+                    var k = w * 4 + g;
+                    if (!icons[k]) {
+                        var size = cfg.sizes[g];
+                        icons[k] = L.divIcon({
+                            html: cfg.icons[w][g], className: "rasd-icon",
+                            iconSize: [size, size], iconAnchor: [size / 2, size / 2],
+                            popupAnchor: [0, -size / 2], tooltipAnchor: [0, -size / 2]
+                        });
+                    }
+                    return icons[k];
+                }
+                var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                cluster.options.iconCreateFunction = function (c) {
+                    return L.divIcon({
+                        html: "<div><span>" + c.getChildCount() + "</span></div>",
+                        className: "marker-cluster rasd-cluster", iconSize: L.point(40, 40)
+                    });
+                };
+                var markers = new Array(rows.length);
+                for (var i = 0; i < rows.length; i++) {
+                    var r = rows[i], p = places[r[0]];
+                    var m = L.marker([p[0], p[1]], {icon: icon(r[2], r[3]), keyboard: false});
+                    m.rasdRow = r;
+                    markers[i] = m;
+                }
+                cluster.on("mouseover", function (e) { if (prepare(e.layer)) { e.layer.openTooltip(); } });
+                cluster.on("click", function (e) { if (prepare(e.layer)) { e.layer.openPopup(); } });
+                cluster.addLayers(markers);
+                cluster.rasdLatLngs = function () {
+                    return rows.map(function (r) { return [places[r[0]][0], places[r[0]][1]]; });
+                };
+                {%- if this.selected %}
+                L.circleMarker([{{ this.selected.lat }}, {{ this.selected.lon }}], {
+                    radius: 17, weight: 3, color: "#111111", opacity: 0.9, fill: false,
+                    interactive: false, pane: "rasdSelected", className: "rasd-selected"
+                }).addTo({{ this._parent.get_name() }});
+                {%- endif %}
+                return cluster;
+            })();
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: MapPayload, *, lang: str, name: str, selected: _Selected | None) -> None:
+        super().__init__(
+            name=name, overlay=True, control=True, show=_ADDED_BY_SCRIPT,
+            spiderfyOnMaxZoom=True, showCoverageOnHover=False, zoomToBoundsOnClick=True,
+            chunkedLoading=True, maxClusterRadius=50, spiderfyDistanceMultiplier=1.6,
+        )
+        self._name = "RasdEvents"
+        self.payload_js = payload.to_js()
+        self.config_js = script_json({
+            "dir": direction(lang),
+            "unknownDate": label("date_precision", "unknown", lang),
+            "datePrecisions": list(DATE_PRECISIONS),
+            "weapons": [label("weapon", w, lang) for w in WEAPONS],
+            "precisions": [label("geo_precision", g, lang) for g in GEO_PRECISIONS],
+            "sizes": [PRECISION_STYLES[g].size for g in GEO_PRECISIONS],
+            "icons": [[symbol_svg(w, g) for g in GEO_PRECISIONS] for w in WEAPONS],
+        })
+        self.selected = selected
+
+
+class _HeatLayer(_PlainScriptLayer):
+    """A heat map of the event layer's points, computed in the browser from the same payload."""
+
+    default_js = offline.HEAT_JS
+    default_css: list[tuple[str, str]] = []
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.heatLayer(
+                {{ this.events.get_name() }}.rasdLatLngs(),
+                {{ this.options|tojavascript }}
+            );
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, events: _EventLayer, *, name: str) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=_ADDED_BY_SCRIPT)
+        self._name = "RasdHeat"
+        self.events = events
+        self.options = {"minOpacity": 0.35, "maxZoom": 12, "radius": 18, "blur": 16}
+
+
+class _Legend(folium.MacroElement):
+    """The legend: one symbol per weapon and per location precision, in the page language."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <div id="rasd-legend" class="rasd-legend" dir="{{ this.dir }}" hidden>{{ this.body }}</div>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            (function () {
+                var legend = L.control({position: {{ this.position|tojson }}});
+                legend.onAdd = function () {
+                    var el = document.getElementById("rasd-legend") || L.DomUtil.create("div", "rasd-legend");
+                    el.hidden = false;
+                    L.DomEvent.disableClickPropagation(el);
+                    L.DomEvent.disableScrollPropagation(el);
+                    return el;
+                };
+                legend.addTo({{ this._parent.get_name() }});
+            })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, lang: str) -> None:
+        super().__init__()
+        self._name = "RasdLegend"
+        self.dir = direction(lang)
+        self.position = "bottomright" if lang == "ar" else "bottomleft"
+        weapons = "".join(
+            f'<div class="rasd-legend-row" data-weapon="{w}">{symbol_svg(w, "site")}'
+            f"<span>{html.escape(label('weapon', w, lang))}</span></div>"
+            for w in WEAPONS
+        )
+        precisions = "".join(
+            f'<div class="rasd-legend-row" data-precision="{g}">{symbol_svg("unknown", g)}'
+            f"<span>{html.escape(label('geo_precision', g, lang))}</span></div>"
+            for g in GEO_PRECISIONS
+        )
+        self.body = (
+            f"<h4>{html.escape(t('map.legend_weapon', lang))}</h4>{weapons}"
+            f"<h4>{html.escape(t('map.legend_precision', lang))}</h4>{precisions}"
+        )
+
+
+def _selected(events: pd.DataFrame, event_id: str | None) -> _Selected | None:
+    if not event_id or events.empty:
+        return None
+    match = events[(events["id"] == event_id) & events["lat"].notna() & events["lon"].notna()]
+    if match.empty:
+        return None
+    row = match.iloc[0]
+    return _Selected(id=str(event_id), lat=round(float(row["lat"]), 5), lon=round(float(row["lon"]), 5))
+
+
+def build_map(
+    events: pd.DataFrame,
+    *,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    heat: bool = False,
+    selected: str | None = None,
+    lang: str = "en",
+    boundaries: bool = True,
+    tiles: bool = False,
+) -> folium.Map:
+    """A folium map of the events that loads nothing from the internet unless tiles=True."""
+    chosen = _selected(events, selected)
+    if center is None and chosen is not None:
+        location = (chosen.lat, chosen.lon)
+        zoom = SELECTED_ZOOM if zoom is None else zoom
+    else:
+        location = tuple(center) if center is not None else DEFAULT_CENTER
+    m = folium.Map(
+        location=list(location), zoom_start=DEFAULT_ZOOM if zoom is None else int(zoom), tiles=None,
+        control_scale=True, minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM,
+    )
+    offline.localize(m)
+    _MapSetup().add_to(m)
+    if tiles:
+        folium.TileLayer("OpenStreetMap", attr=_OSM_ATTRIBUTION, max_zoom=MAX_ZOOM, control=False).add_to(m)
+    if boundaries:
+        name_property = "name_ar" if lang == "ar" else "name_en"
+        _BoundaryLayer(
+            "governorates", name_property=name_property,
+            style={"color": "#8a8f94", "weight": 1, "fillColor": "#b8c2ca", "fillOpacity": 0.08},
+            hover_style={"color": "#5f6368", "weight": 1.5, "fillColor": "#b8c2ca", "fillOpacity": 0.2},
+        ).add_to(m)
+        _BoundaryLayer(
+            "outline", name_property=None, style={"color": "#3c4043", "weight": 2, "fill": False},
+        ).add_to(m)
+    layer = _EventLayer(event_payload(events, lang=lang), lang=lang, name=t("map.markers", lang), selected=chosen)
+    layer.add_to(m)
+    if heat:
+        _HeatLayer(layer, name=t("map.heat", lang)).add_to(m)
+        folium.LayerControl(collapsed=False).add_to(m)
+    _Legend(lang=lang).add_to(m)
+    return m
+
+
+def map_html_bytes(m: folium.Map) -> int:
+    """Size in bytes (UTF-8) of the map rendered as a standalone HTML page."""
+    return len(m.get_root().render().encode("utf-8"))
+
+
+def event_id_from_click(st_folium_return: dict[str, Any] | None) -> str | None:
+    """The event id in st_folium's last clicked tooltip (or popup) text, if a marker was clicked."""
+    if not st_folium_return:
+        return None
+    for key in ("last_object_clicked_tooltip", "last_object_clicked_popup"):
+        text = st_folium_return.get(key)
+        if isinstance(text, str):
+            match = _CLICK_ID.search(text)
+            if match:
+                return match.group(1)
+    return None

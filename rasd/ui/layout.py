@@ -1,0 +1,135 @@
+"""What every page does first: read the URL, draw the sidebar, and say what is shown and what was ignored."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from rasd.errors import RasdError, StoreError
+from rasd.i18n import DEFAULT_LANG, LANGS, is_rtl, t
+from rasd.ui import data, sidebar, state
+from rasd.ui.data import Choices
+from rasd.ui.sidebar import DataSpan
+from rasd.ui.text import md, rtl_css
+from rasd.viewstate import View
+
+log = logging.getLogger(__name__)
+
+MAX_ERROR_CHARS = 300
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """One run of one page: its view, every event, the events the filters keep, and the names of ids."""
+
+    page: str
+    view: View
+    events: pd.DataFrame
+    shown: pd.DataFrame
+    choices: Choices
+    span: DataSpan
+
+    @property
+    def lang(self) -> str:
+        """The interface language."""
+        return self.view.lang
+
+    def url(self) -> str:
+        """The shareable link of this view on this page."""
+        return state.view_url(self.view, page=self.page, browser_url=_browser_url())
+
+    def describe(self, *, lang: str | None = None) -> str:
+        """The one-sentence description of the filters with the number of events shown (in lang, else the view's)."""
+        lang = lang or self.lang
+        choices = self.choices if lang == self.lang else data.choices(lang)
+        return self.view.filters.describe(len(self.shown), lang=lang, names=choices.names())
+
+
+def _browser_url() -> str | None:
+    try:
+        return st.context.url
+    except (AttributeError, RuntimeError):
+        return None
+
+
+def begin(page: str) -> PageContext:
+    """Read the view, style the page for its language, draw the sidebar and the header, and filter the events."""
+    view, notices = state.read_view(page=page, known=data.known_ids())
+    lang = view.lang
+    st.html(rtl_css(rtl=is_rtl(lang)))
+    events = data.events_frame()
+    choices = data.choices(lang)
+    span = DataSpan.of(events)
+    sidebar.render(view, choices=choices, span=span)
+    shown = view.filters.apply(events)
+    ctx = PageContext(page=page, view=view, events=events, shown=shown, choices=choices, span=span)
+    _copy_link(ctx)
+    st.title(t(f"page.{page}", lang))
+    st.markdown(md(ctx.describe()))
+    for notice in notices:
+        prefix = f"{t('notices.header', lang)}: " if lang != DEFAULT_LANG else ""
+        st.warning(prefix + notice.message, icon="⚠️")
+    return ctx
+
+
+def _copy_link(ctx: PageContext) -> None:
+    st.sidebar.caption(t("button.copy_link", ctx.lang))
+    st.sidebar.code(ctx.url(), language=None, wrap_lines=True)
+
+
+def current_lang() -> str:
+    """The language the sidebar switch last held (English before any run), for messages outside a page."""
+    lang = st.session_state.get(sidebar.K_LANG)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+@contextmanager
+def guarded() -> Iterator[None]:
+    """Run a page body; an unexpected error becomes a short st.error instead of a traceback page."""
+    try:
+        yield
+    except StoreError as e:
+        log.warning("store error: %s", e)
+        st.error(f"{t('error.title', current_lang())}: {t('error.store', current_lang())} {_short(str(e))}")
+    except RasdError as e:
+        log.warning("page error: %s", e)
+        st.error(f"{t('error.title', current_lang())}: {_short(str(e))}")
+    except Exception as e:  # the page shows a short message, whatever broke below it
+        log.exception("unexpected error while drawing the page")
+        st.error(f"{t('error.title', current_lang())}: {type(e).__name__}: {_short(str(e))}")
+
+
+def _short(message: str) -> str:
+    line = " ".join(message.split())
+    return line if len(line) <= MAX_ERROR_CHARS else line[: MAX_ERROR_CHARS - 1] + "…"
+
+
+# Set while app.py's navigation runs a page. Streamlit runs a pages/ script on its own, without app.py, when a
+# session's first request is a page URL such as /timeline and no run has called st.navigation yet.
+_ENTRY = threading.local()
+
+
+def mark_entry() -> None:
+    """Record that app.py (not Streamlit's pages/ folder mode) is running this script run."""
+    _ENTRY.active = True
+
+
+def run(page_body: Callable[[], None]) -> None:
+    """Run a page's body under guarded(), through app.py's navigation even when Streamlit started the page alone."""
+    if not getattr(_ENTRY, "active", False):
+        from rasd.ui.shell import navigation
+
+        # st.navigation turns Streamlit's pages/ folder mode off; the rerun then goes through app.py.
+        navigation()
+        st.rerun()
+    try:
+        with guarded():
+            page_body()
+    finally:
+        _ENTRY.active = False

@@ -1,0 +1,340 @@
+"""The offline events map: local assets only, compact payload, escaped text, legend, heat, selection, clicks."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import folium
+import folium.plugins
+import pytest
+
+from rasd import offline
+from rasd.i18n import label
+from rasd.mapview import (
+    DEFAULT_CENTER,
+    DEFAULT_ZOOM,
+    PRECISION_STYLES,
+    build_map,
+    encode_ring,
+    event_id_from_click,
+    event_payload,
+    load_boundaries,
+    map_html_bytes,
+    script_json,
+)
+from rasd.palette import WEAPON_COLORS, WEAPON_SHAPES
+from rasd.synthetic import fake_events_frame
+from rasd.vocab import DATE_PRECISIONS, GEO_PRECISIONS, WEAPONS
+
+HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "{{ 7*7 }} {% if 1 %}x{% endif %}"]
+MAP_OPTIONS = [
+    {},
+    {"heat": True},
+    {"lang": "ar"},
+    {"heat": True, "lang": "ar", "zoom": 9, "center": (36.2, 44.0)},
+    {"boundaries": False},
+]
+
+
+@pytest.fixture(scope="module")
+def events():
+    """300 synthetic events."""
+    return fake_events_frame(300, seed=7)
+
+
+def render(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+def payload_of(html: str) -> dict:
+    """The events payload embedded in a rendered map."""
+    match = re.search(r"var data = (\{.*?\});\n", html)
+    assert match, "no events payload in the map"
+    return json.loads(match.group(1))
+
+
+def decode_ring(text: str) -> list[list[float]]:
+    """Encoded Polyline back to [lon, lat] positions (independent of the encoder under test)."""
+    values, i = [], 0
+    while i < len(text):
+        shift = result = 0
+        while True:
+            b = ord(text[i]) - 63
+            i += 1
+            result |= (b & 0x1F) << shift
+            shift += 5
+            if b < 0x20:
+                break
+        values.append(~(result >> 1) if result & 1 else result >> 1)
+    lat = lon = 0
+    points = []
+    for dlat, dlon in zip(values[::2], values[1::2]):
+        lat, lon = lat + dlat, lon + dlon
+        points.append([round(lon / 1e4, 4), round(lat / 1e4, 4)])
+    return points
+
+
+@pytest.mark.parametrize("options", MAP_OPTIONS, ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "default")
+def test_rendered_map_loads_nothing_from_the_internet(events, options):
+    html = render(build_map(events, **options))
+    assert "http://" not in html and "https://" not in html and "//cdn" not in html
+    urls = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', html)
+    assert urls, "the map loads Leaflet from somewhere"
+    assert all(url.startswith(offline.ASSET_BASE + "/") for url in urls), urls
+    assert "leaflet.js" in " ".join(urls) and "leaflet.markercluster.js" in " ".join(urls)
+    assert not any(x in html for x in ("bootstrap", "awesome-markers", "fontawesome"))
+    assert "tileLayer" not in html
+
+
+def test_every_asset_url_is_installed_and_install_is_idempotent(events, tmp_path):
+    html = render(build_map(events, heat=True))
+    vendor = offline.install_assets(tmp_path)
+    assert vendor == tmp_path / "vendor"
+    urls = re.findall(r'(?:src|href)="(/app/static/vendor/[^"]+)"', html)
+    for url in urls + [offline.ICON_IMAGE_PATH + "marker-icon.png"]:
+        assert (vendor / url.removeprefix(offline.ASSET_BASE + "/")).is_file(), url
+    stamps = {p: p.stat().st_mtime_ns for p in vendor.rglob("*") if p.is_file()}
+    assert len(stamps) == len(offline.ASSETS)
+    assert offline.install_assets(tmp_path) == vendor
+    assert {p: p.stat().st_mtime_ns for p in vendor.rglob("*") if p.is_file()} == stamps
+
+
+def test_install_assets_repairs_a_damaged_copy(tmp_path):
+    vendor = offline.install_assets(tmp_path)
+    leaflet = vendor / "leaflet" / "leaflet.js"
+    good = leaflet.read_bytes()
+    leaflet.write_bytes(b"truncated")
+    offline.install_assets(tmp_path)
+    assert leaflet.read_bytes() == good
+
+
+def test_use_local_assets_points_plain_folium_maps_at_local_files(monkeypatch):
+    for cls in (folium.Map, folium.plugins.MarkerCluster, folium.plugins.HeatMap):
+        monkeypatch.setattr(cls, "default_js", cls.default_js)
+        monkeypatch.setattr(cls, "default_css", cls.default_css)
+    offline.use_local_assets()
+    m = folium.Map(tiles=None)
+    folium.plugins.MarkerCluster().add_to(m)
+    folium.plugins.HeatMap([[33.0, 44.0]]).add_to(m)
+    html = render(m)
+    assert "https://" not in html
+    assert offline.ASSET_BASE + "/leaflet-heat/leaflet_heat.min.js" in html
+
+
+@pytest.mark.parametrize("n", [0, 1, 57, 1000])
+def test_payload_has_one_row_per_located_event(n):
+    frame = fake_events_frame(n, seed=n)
+    data = payload_of(render(build_map(frame)))
+    assert len(data["rows"]) == n
+    assert [row[5] for row in data["rows"]] == list(frame["id"])
+    for row, (_, event) in zip(data["rows"], frame.iterrows()):
+        lat, lon, name = data["places"][row[0]]
+        assert (lat, lon) == (round(event["lat"], 4), round(event["lon"], 4))
+        assert data["labels"][name] == event["place_name"]
+        assert WEAPONS[row[2]] == event["weapon"]
+        assert GEO_PRECISIONS[row[3]] == event["geo_precision"]
+        assert DATE_PRECISIONS[row[4]] == event["date_precision"]
+        if event["date"] is None:
+            assert row[1] is None
+        else:
+            assert data["day0"] + row[1] == (event["date"] - date(1970, 1, 1)).days
+
+
+def test_events_without_coordinates_are_left_out(events):
+    frame = events.copy()
+    frame.loc[frame.index[:5], "lat"] = float("nan")
+    payload = event_payload(frame)
+    assert len(payload.rows) == len(frame) - 5
+    assert {r[5] for r in payload.rows} == set(frame["id"].iloc[5:])
+
+
+def test_unknown_codes_fall_back_to_unknown_weapon_and_widest_precision(events):
+    frame = events.head(3).copy()
+    frame["weapon"] = ["drone", "catapult", None]
+    frame["geo_precision"] = ["site", "", "planet"]
+    rows = event_payload(frame).rows
+    assert [WEAPONS[r[2]] for r in rows] == ["drone", "unknown", "unknown"]
+    assert [GEO_PRECISIONS[r[3]] for r in rows] == ["site", "governorate", "governorate"]
+
+
+def test_arabic_map_uses_arabic_place_names(events):
+    data = payload_of(render(build_map(events, lang="ar")))
+    labels = {data["labels"][data["places"][r[0]][2]] for r in data["rows"]}
+    assert labels == set(events["place_name_ar"])
+
+
+def test_map_size_grows_far_less_than_a_marker_per_event():
+    small, large = fake_events_frame(1000, seed=1), fake_events_frame(2000, seed=1)
+    size_1k, size_2k = map_html_bytes(build_map(small)), map_html_bytes(build_map(large))
+    assert size_1k < 150_000
+    naive = folium.Map(tiles=None)
+    base = map_html_bytes(naive)
+    for row in small.head(20).itertuples():
+        popup = folium.Popup(f"{row.date} · {row.weapon} · {row.place_name}")
+        folium.Marker([row.lat, row.lon], popup=popup).add_to(naive)
+    per_marker = (map_html_bytes(naive) - base) / 20
+    per_event = (size_2k - size_1k) / 1000
+    assert per_event * 10 < per_marker, (per_event, per_marker)
+    assert render(build_map(large)).count("L.marker(") == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_article_text_is_data_never_markup(events, lang, hostile):
+    frame = events.head(20).copy()
+    frame["place_name"] = hostile
+    frame["place_name_ar"] = hostile
+    frame["evidence"] = hostile
+    html = render(build_map(frame, lang=lang, selected=frame["id"].iloc[0], heat=True))
+    for raw in ("<script>alert", "<img src=x", "onerror=alert(1)>", "{{ 7*7", "{% if", "49 x"):
+        assert raw not in html
+    data = payload_of(html)
+    assert data["labels"] == [hostile]
+
+
+def test_event_ids_are_escaped_too(events):
+    frame = events.head(2).copy()
+    frame["id"] = ['"><img src=x onerror=alert(1)>', "</script><script>alert(2)</script>"]
+    html = render(build_map(frame, selected=frame["id"].iloc[0]))
+    assert "<img src=x" not in html and "<script>alert(2)" not in html
+    assert [r[5] for r in payload_of(html)["rows"]] == list(frame["id"])
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("<b>", '"\\u003cb\\u003e"'),
+        ("a & b", '"a \\u0026 b"'),
+        ("{{x}}", '"\\u007b{x}}"'),
+        ("{%x%}", '"\\u007b%x%}"'),
+        ("{#x#}", '"\\u007b#x#}"'),
+        ("\u2028", '"\\u2028"'),
+        ({"a": [{}]}, '{"a":[{}]}'),
+        ("عين الأسد", '"عين الأسد"'),
+    ],
+)
+def test_script_json_is_inert_in_html_and_templates_and_round_trips(value, expected):
+    text = script_json(value)
+    assert text == expected
+    assert json.loads(text) == value
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_legend_has_one_entry_per_weapon_and_precision(events, lang):
+    html = render(build_map(events, lang=lang))
+    legend = re.search(r'<div id="rasd-legend".*?</div>\s*$', html, flags=re.S | re.M)
+    assert legend
+    for weapon in WEAPONS:
+        entry = re.search(rf'data-weapon="{weapon}">(.*?)</div>', html)
+        assert entry, weapon
+        assert WEAPON_COLORS[weapon] in entry.group(1)
+        assert WEAPON_SHAPES[weapon] in entry.group(1)
+        assert f"<span>{label('weapon', weapon, lang)}</span>" in entry.group(1)
+    for precision in GEO_PRECISIONS:
+        entry = re.search(rf'data-precision="{precision}">(.*?)</div>', html)
+        assert entry, precision
+        assert f'width="{PRECISION_STYLES[precision].size}"' in entry.group(1)
+        assert f"<span>{label('geo_precision', precision, lang)}</span>" in entry.group(1)
+    assert f'dir="{"rtl" if lang == "ar" else "ltr"}"' in legend.group(0)
+
+
+def test_weapons_have_distinct_colours_and_shapes_and_precisions_look_different():
+    assert set(WEAPON_COLORS) == set(WEAPON_SHAPES) == set(WEAPONS)
+    assert len(set(WEAPON_COLORS.values())) == len(WEAPONS)
+    assert len(set(WEAPON_SHAPES.values())) == len(WEAPONS)
+    site, town, district, governorate = (PRECISION_STYLES[g] for g in GEO_PRECISIONS)
+    assert site.fill_opacity == 1 and not site.dashed
+    assert 0 < town.fill_opacity < 1 and not town.dashed
+    assert district.dashed and governorate.dashed and district.fill_opacity == governorate.fill_opacity == 0
+    assert site.size <= town.size < district.size < governorate.size
+
+
+def test_heat_layer_and_its_toggle_only_when_asked(events):
+    plain, heat = render(build_map(events)), render(build_map(events, heat=True))
+    for html, wanted in ((plain, False), (heat, True)):
+        assert ("L.heatLayer(" in html) is wanted
+        assert ("leaflet_heat.min.js" in html) is wanted
+        assert ("L.control.layers(" in html) is wanted
+    # The heat layer reuses the events payload instead of a second copy of the points.
+    assert len(heat) - len(plain) < 5_000
+
+
+def test_selected_event_is_ringed_and_centred(events):
+    chosen = events.iloc[42]
+    html = render(build_map(events, selected=chosen["id"]))
+    assert html.count("rasd-selected") == 1
+    ring = re.search(r"L\.circleMarker\(\[([\d.]+), ([\d.]+)\]", html)
+    assert ring and (float(ring.group(1)), float(ring.group(2))) == (round(chosen["lat"], 5), round(chosen["lon"], 5))
+    center = re.search(r"center: \[([\d.]+), ([\d.]+)\]", html)
+    assert (float(center.group(1)), float(center.group(2))) == (round(chosen["lat"], 5), round(chosen["lon"], 5))
+
+
+@pytest.mark.parametrize("selected", [None, "", "not-an-event"])
+def test_no_ring_without_a_known_selection(events, selected):
+    html = render(build_map(events, selected=selected))
+    assert "rasd-selected" not in html
+    center = re.search(r"center: \[([\d.]+), ([\d.]+)\]", html)
+    assert (float(center.group(1)), float(center.group(2))) == DEFAULT_CENTER
+    assert f'"zoom": {DEFAULT_ZOOM},' in html
+
+
+def test_url_center_and_zoom_override_the_selection(events):
+    html = render(build_map(events, selected=events["id"].iloc[0], center=(35.5, 45.4), zoom=11))
+    assert "center: [35.5, 45.4]" in html and '"zoom": 11,' in html
+    assert "rasd-selected" in html
+
+
+def test_boundaries_are_iraq_and_its_18_governorates_with_attribution(events):
+    boundaries = load_boundaries()
+    assert len(boundaries.governorates["features"]) == 18 and len(boundaries.outline["features"]) == 1
+    assert load_boundaries() is boundaries
+    html = render(build_map(events))
+    assert "Boundaries: Natural Earth (public domain)" in html
+    assert html.count("L.geoJSON(") == 2
+    for feature in boundaries.governorates["features"]:
+        assert json.dumps(feature["properties"]["name_ar"], ensure_ascii=False) in html
+    assert "L.geoJSON(" not in render(build_map(events, boundaries=False))
+
+
+def test_boundary_rings_survive_polyline_encoding():
+    for collection in (load_boundaries().outline, load_boundaries().governorates):
+        for feature in collection["features"]:
+            polygons = feature["geometry"]["coordinates"]
+            if feature["geometry"]["type"] == "Polygon":
+                polygons = [polygons]
+            for ring in (ring for polygon in polygons for ring in polygon):
+                assert decode_ring(encode_ring(ring)) == [[round(x, 4), round(y, 4)] for x, y in ring]
+
+
+TOOLTIP = "last_object_clicked_tooltip"
+
+
+@pytest.mark.parametrize(
+    ("returned", "expected"),
+    [
+        ({TOOLTIP: "2022-01-04 · Drone · Ain al-Asad Air Base · #0f1e2d3c4b5a"}, "0f1e2d3c4b5a"),
+        ({TOOLTIP: "≈ 2022-01 · طائرة مسيّرة · قاعدة عين الأسد · #abc-123 "}, "abc-123"),
+        ({TOOLTIP: "Al Anbar"}, None),
+        ({TOOLTIP: None, "last_object_clicked_popup": "2022-01-04 · Drone\nSite · #feed01"}, "feed01"),
+        ({TOOLTIP: None, "last_object_clicked": {"lat": 33.8, "lng": 42.4}}, None),
+        ({}, None),
+        (None, None),
+    ],
+)
+def test_event_id_from_click(returned, expected):
+    assert event_id_from_click(returned) == expected
+
+
+def test_every_event_id_in_the_payload_is_recoverable_from_its_tooltip_text(events):
+    data = payload_of(render(build_map(events)))
+    for row in data["rows"]:
+        tooltip = f"{row[1]} · {WEAPONS[row[2]]} · {data['labels'][data['places'][row[0]][2]]} · #{row[5]}"
+        assert event_id_from_click({"last_object_clicked_tooltip": tooltip}) == row[5]
+
+
+def test_map_html_bytes_counts_utf8_bytes_and_is_stable_across_renders(events):
+    m = build_map(events, lang="ar", heat=True)
+    assert map_html_bytes(m) == len(render(m).encode("utf-8")) > len(render(m))
+    assert map_html_bytes(m) == map_html_bytes(m)
