@@ -1,6 +1,7 @@
 """Extraction and ingest throughput on the seed articles replicated to 1,000 and 10,000 articles.
 
     python bench/bench_extract.py [--sizes 1000 10000] [--read-events 100000]
+    python bench/bench_extract.py --sizes --read-events 100000    # baseline and store reads only
 
 Copies differ only in their file name. `extract_events` (extraction + merging) and `Store.ingest`
 (extraction, SQLite writes, event rebuild) are timed separately for a 100-article baseline and each
@@ -23,7 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rasd.articles import load_articles  # noqa: E402
-from rasd.extract import extract_events  # noqa: E402
+from rasd.dedupe import merge_events  # noqa: E402
+from rasd.extract import extract_article, extract_events  # noqa: E402
 from rasd.models import Article, Event, Source  # noqa: E402
 from rasd.store import Store  # noqa: E402
 
@@ -47,30 +49,46 @@ def timed(fn):
     return time.perf_counter() - start, result
 
 
+def replicate_events(per_article: dict[str, list[Event]], copies: list[Article]) -> list[Event]:
+    """The per-article events of each copy, without extracting again: what merge_events sees."""
+    out = []
+    for copy in copies:
+        original = copy.file.split("_", 1)[1]
+        for event in per_article[original]:
+            sources = [dataclasses.replace(s, article=copy.file) for s in event.sources]
+            out.append(dataclasses.replace(event, sources=sources))
+    return out
+
+
 def bench_extract(seeds: list[Article], sizes: list[int]) -> None:
     """Print the throughput table and the largest/smallest time ratios."""
     warm, _ = timed(lambda: extract_events(seeds))
+    per_article = {a.file: extract_article(a) for a in seeds}
     print(f"warm-up (gazetteer, lexicon, first extraction of {len(seeds)} seeds): {warm:.2f} s")
+    print("merge s: merge_events alone on the copies' per-article events (part of both other timings)")
     print()
-    header = f"{'articles':>9} | {'extract s':>9} | {'art/s':>7} | {'events':>6} | {'ingest s':>8} | {'art/s':>7}"
+    header = (f"{'articles':>9} | {'extract s':>9} | {'art/s':>7} | {'events':>6} | {'merge s':>7} | "
+              f"{'ingest s':>8} | {'art/s':>7}")
     print(header)
     print("-" * len(header))
     rows = {}
     for n in [BASELINE, *sizes]:
         copies = replicate(seeds, n)
         t_extract, events = timed(lambda: extract_events(copies))
+        mentions = replicate_events(per_article, copies)
+        t_merge, _ = timed(lambda: merge_events(mentions))
         with tempfile.TemporaryDirectory() as tmp:
             store = Store(Path(tmp) / "bench.sqlite")
             t_ingest, report = timed(lambda: store.ingest(copies))
-        rows[n] = (t_extract, t_ingest)
-        print(f"{n:>9} | {t_extract:>9.2f} | {n / t_extract:>7.0f} | {len(events):>6} | {t_ingest:>8.2f} | "
-              f"{n / t_ingest:>7.0f}")
+        rows[n] = (t_extract, t_ingest, t_merge)
+        print(f"{n:>9} | {t_extract:>9.2f} | {n / t_extract:>7.0f} | {len(events):>6} | {t_merge:>7.2f} | "
+              f"{t_ingest:>8.2f} | {n / t_ingest:>7.0f}", flush=True)
         assert report.events == len(events)
     if len(sizes) >= 2:
         small, large = min(sizes), max(sizes)
         goal = GOAL_SLACK * large / small
         print()
-        for i, label in enumerate(("extract_events", "Store.ingest")):
+        for i, label in enumerate(("extract_events", "Store.ingest", "merge_events")):
             ratio = rows[large][i] / rows[small][i]
             print(f"{label}: {large}/{small} time ratio {ratio:.1f}x (goal <= {goal:.0f}x) "
                   f"{'ok' if ratio <= goal else 'OVER GOAL'}")
@@ -122,7 +140,8 @@ def bench_reads(seeds: list[Article], n_events: int) -> None:
 def main() -> None:
     """Run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000],
+                        help="article counts after the 100-article baseline (none: baseline only)")
     parser.add_argument("--read-events", type=int, default=0, help="also time store reads with this many events")
     args = parser.parse_args()
     loaded = load_articles([ROOT / "seeds"])

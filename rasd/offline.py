@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import importlib.resources
-import shutil
+import os
+import tempfile
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -94,9 +95,12 @@ def install_assets(static_dir: Path) -> Path:
         if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        partial.write_bytes(data)
-        shutil.move(partial, target)
+        # Written beside the target and renamed over it: a page never loads a half-written script.
+        handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(partial, 0o644)
+        os.replace(partial, target)
     return vendor
 
 

@@ -10,14 +10,8 @@ import numpy as np
 import pandas as pd
 
 from rasd.slug import slugify
+from rasd.store import EVENTS_FRAME_COLUMNS
 from rasd.vocab import OUTCOMES, TARGETS
-
-EVENTS_COLUMNS = (
-    "id", "date", "date_earliest", "date_latest", "date_precision", "place", "place_name", "place_name_ar",
-    "lat", "lon", "geo_precision", "governorate", "governorate_id", "weapon", "projectiles", "target",
-    "outcome", "killed", "wounded", "claimed_by", "claimant_id", "outlets", "outlet_names", "articles",
-    "n_sources", "evidence",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +155,8 @@ def fake_events_frame(n: int, *, seed: int = 0) -> pd.DataFrame:
         lat, lon, name_en, name_ar = anchor.lat, anchor.lon, anchor.name_en, anchor.name_ar
         place = slug(anchor.governorate if precision == "governorate" else anchor.name_en)
         if precision == "district":
-            # A district-level point is the district's own centroid: near, not on, its main town.
+            # Spread per event: real reports repeat gazetteer coordinates, so these keep the benchmark
+            # honest about payloads whose coordinates do not repeat.
             lat, lon = round(lat + jitter[i][0], 4), round(lon + jitter[i][1], 4)
             place, name_en, name_ar = f"{place}-district", f"{name_en} district", f"قضاء {name_ar}"
         weapon = weapons[i]
@@ -186,7 +181,7 @@ def fake_events_frame(n: int, *, seed: int = 0) -> pd.DataFrame:
             "n_sources": len(articles),
             "evidence": f"استهدف هجوم {_WEAPON_AR[weapon]} {name_ar}".replace("  ", " "),
         })
-    frame = pd.DataFrame.from_records(records, columns=list(EVENTS_COLUMNS))
+    frame = pd.DataFrame.from_records(records, columns=list(EVENTS_FRAME_COLUMNS))
     for column in ("date", "date_earliest", "date_latest"):
         frame[column] = pd.Series(list(frame[column]), index=frame.index, dtype=object)
     for column in ("projectiles", "killed", "wounded"):

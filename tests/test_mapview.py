@@ -25,6 +25,7 @@ from rasd.mapview import (
     script_json,
 )
 from rasd.palette import WEAPON_COLORS, WEAPON_SHAPES
+from rasd.store import EVENTS_FRAME_COLUMNS
 from rasd.synthetic import fake_events_frame
 from rasd.vocab import DATE_PRECISIONS, GEO_PRECISIONS, WEAPONS
 
@@ -121,6 +122,19 @@ def test_use_local_assets_points_plain_folium_maps_at_local_files(monkeypatch):
     html = render(m)
     assert "https://" not in html
     assert offline.ASSET_BASE + "/leaflet-heat/leaflet_heat.min.js" in html
+
+
+def test_synthetic_events_have_the_store_columns_filled_in():
+    frame = fake_events_frame(500, seed=11)
+    assert list(frame.columns) == list(EVENTS_FRAME_COLUMNS)
+    for column in ("id", "place", "place_name", "place_name_ar", "lat", "lon", "weapon", "geo_precision", "governorate"):
+        assert frame[column].notna().all(), column
+    assert frame["id"].is_unique
+    assert set(frame["weapon"]) == set(WEAPONS) and set(frame["geo_precision"]) == set(GEO_PRECISIONS)
+    dated = [d for d in frame["date"] if d is not None]
+    assert min(dated) >= date(2019, 1, 1) and max(dated) <= date(2024, 12, 31)
+    assert frame["lat"].between(29, 37.5).all() and frame["lon"].between(38.5, 48.8).all()
+    assert frame.equals(fake_events_frame(500, seed=11))
 
 
 @pytest.mark.parametrize("n", [0, 1, 57, 1000])
