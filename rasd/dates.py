@@ -682,12 +682,22 @@ def article_reference(article: Article) -> Reference:
     return Reference(None, "none")
 
 
+# Print headers carry the Hijri date and the issue number beside the Gregorian one.
+_HEADER_FURNITURE = re.compile(
+    r"\d{1,2}\s+(?:محرم|صفر|ربيع الاول|ربيع الثاني|ربيع الاخر|جمادي الاولي|جمادي الاخره|جمادي الثانيه|رجب|شعبان"
+    r"|رمضان|شوال|ذو القعده|ذي القعده|ذو الحجه|ذي الحجه)\s+\d{3,4}\s*ه?|رقم العدد\s*\[?\d+\]?|(?<!\w)مـ?(?!\w)"
+)
+
+
 def _dateline(text: str) -> date | None:
     """A full date standing alone in an article's first lines: its publication date as printed."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
     head = [line.strip() for line in text[:_DATELINE_CHARS].split("\n") if line.strip()][:_DATELINE_LINES]
-    for line in head:
+    # Statements and posts are signed with their date on the last line.
+    for line in head + lines[-2:]:
         found = [m for m in find_dates(line, reference=Reference(None, "none")) if m.range.precision == "day"]
+        rest = _HEADER_FURNITURE.sub("", normalize_arabic(line.replace(found[0].text, ""))) if len(found) == 1 else ""
         # The line is the date and little else (a dateline, not a sentence that mentions a date).
-        if len(found) == 1 and len(line) - len(found[0].text) <= _DATELINE_SLACK:
+        if len(found) == 1 and len(rest) <= _DATELINE_SLACK:
             return found[0].range.date
     return None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from geopy.distance import great_circle
+
 from rasd.errors import GazetteerError
 from rasd.models import Event
 from rasd.vocab import OUTCOMES
@@ -12,6 +14,12 @@ from rasd.vocab import OUTCOMES
 _DATE_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3, "unknown": 4}
 _GEO_RANK = {"site": 0, "town": 1, "district": 2, "governorate": 3}
 _FAR_FUTURE = date(9999, 12, 31)
+_TOWN_SITE_KM = 25.0
+
+
+def distance_km(a: Event, b: Event) -> float:
+    """Great-circle distance between two events in kilometres."""
+    return great_circle((a.lat, a.lon), (b.lat, b.lon)).km
 
 
 def _default_cluster() -> Callable[[str], str]:
@@ -32,6 +40,9 @@ def _default_cluster() -> Callable[[str], str]:
 def _same_place(a: Event, b: Event, *, same_article: bool, cluster: Callable[[str], str]) -> bool:
     if a.place == b.place or cluster(a.place) == cluster(b.place):
         return True
+    # "Erbil" and "Erbil airport" in two reports of one attack: a town and a site just outside it.
+    if {a.geo_precision, b.geo_precision} == {"site", "town"} and a.governorate == b.governorate:
+        return distance_km(a, b) <= _TOWN_SITE_KM
     if not same_article or a.governorate != b.governorate:
         return False
     # Within one article "in Babil" and "at Musayyib, Babil" are the same report at two scales.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rasd.dates import Reference, article_reference, best_range, find_dates
 from rasd.dedupe import merge_events
@@ -30,6 +30,7 @@ _ANAPHOR_KINDS = {
 _COMPASS = re.compile(r"(?:شمال|جنوب|شرق|غرب)(?:ي|ى)?\s*(?:شرق|غرب)?(?:ي|ى)?\s*$")
 # "on the road between Diwaniyah and Samawah": the second town only bounds the first.
 _BETWEEN_SECOND = re.compile(r"(?:^|\s)بين\s+\S+(?:\s+\S+){0,2}\s+و\s*$")
+_GOVERNORATES_OF = re.compile(r"محافظت(?:ي|ين)\s+(?:\S+\s+)?و?\s*$")
 _FROM = re.compile(r"(?:^|\s)من\s*(?:\S+\s*)?$")
 _FALL_NEAR = re.compile(r"سقط\w*(?:\s+\S+){0,4}?\s+(?:قرب|بالقرب|محيط|بمحيط|في محيط|خارج)")
 # Articles that mention US or coalition forces this often are about them: a bare base name is theirs.
@@ -38,6 +39,14 @@ _RECENT_DAYS = 2
 _TEXT_BASIS_SLACK = 7
 MAX_PLACES_PER_STATEMENT = 3
 _CLAIM_WINDOW_DAYS = 7
+# "a similar attack", "a second bomb", "another convoy": the same kind of target as the article's attack.
+_SIMILAR = re.compile(r"(?:^|\s)(?:مماثل|مماثله|مماثلا|مشابه|ثانيه|ثان|اخري)(?:\s|$)")
+# "the first attack since the war began on 7 October": that date starts a period, it does not date the attack.
+_SINCE = re.compile(r"(?:^|\s)منذ(?:\s+[^\s,;]+){0,5}\s*$")
+# An undated attack told right after a dated one in the same sentence happened within about a day of it.
+_SAME_SENTENCE_DAYS = 1
+# Only an attack this close to the article's date is the lead story undated attacks are dated by.
+_LEAD_DAYS = 7
 
 
 @dataclass(slots=True)
@@ -68,6 +77,7 @@ class _Context:
     reference: Reference
     mentions: tuple[PlaceMention, ...]
     us_mentions: int
+    governorate_of: Callable[[str], Place | None]
 
 
 def _statements(text: str, lex: Lexicon, mentions: tuple[PlaceMention, ...]) -> list[Statement]:
@@ -121,16 +131,22 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
     """The places a statement says were attacked, each with its geographic precision."""
     folded_statement = normalize_arabic(text[statement.start:statement.end])
     found: list[tuple[Place, str, int]] = []
+    qualified: set[str] = set()
     for m in ctx.mentions:
         if not statement.start <= m.start < statement.end:
             continue
         before = normalize_arabic(text[max(statement.start, m.start - 30):m.start])
         if _is_launch_site(before, folded_statement, lex) or _BETWEEN_SECOND.search(before):
             continue
-        precision = GEO_PRECISION_BY_KIND.get(m.place.kind, "town")
+        place = m.place
+        if _GOVERNORATES_OF.search(before) and place.kind != "governorate":
+            # "in the governorates of Diwaniyah and Baghdad" names provinces, not their capitals.
+            place = ctx.governorate_of(place.governorate) or place
+        precision = GEO_PRECISION_BY_KIND.get(place.kind, "town")
         if precision == "town" and _COMPASS.search(before):
             precision = "district"
-        found.append((m.place, precision, m.start))
+            qualified.add(place.id)
+        found.append((place, precision, m.start))
     if not any(p.kind in SITE_KINDS for p, _, _ in found):
         site = _anaphor(folded_statement, statement.start, ctx, lex)
         if site is not None:
@@ -142,15 +158,19 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
         chosen: dict[str, tuple[Place, str]] = {}
         for p, g in sites:
             chosen.setdefault(_cluster(p), (p, g))
+        # "the Ain al-Asad and Erbil bases": a town joined on in another governorate is a target of its own.
+        site_governorates = {p.governorate for p, _ in sites}
+        for p, g, start in found:
+            joined = text[max(statement.start, start - 2):start].strip().endswith("و")
+            if g == "town" and joined and p.governorate not in site_governorates:
+                chosen.setdefault(p.id, (p, g))
         return list(chosen.values())[:MAX_PLACES_PER_STATEMENT]
-    governorates_with_detail = {p.governorate for p, g, _ in found if g != "governorate"}
-    kept = [(p, g) for p, g, _ in found if not (g == "governorate" and p.governorate in governorates_with_detail)]
-    best_rank = min(_GEO_RANK[g] for _, g in kept)
-    chosen_places: dict[str, tuple[Place, str]] = {}
-    for p, g in kept:
-        if _GEO_RANK[g] == best_rank or g != "governorate":
-            chosen_places.setdefault(p.id, (p, g))
-    return list(chosen_places.values())[:MAX_PLACES_PER_STATEMENT]
+    # One place per governorate: "in Yusufiyah, south of Baghdad, in Baghdad governorate" is Yusufiyah.
+    # Governorate-level mentions and compass-qualified towns only locate the more specific place.
+    per_governorate: dict[str, tuple[Place, str]] = {}
+    for p, g, _ in sorted(found, key=lambda f: (f[1] == "governorate", f[0].id in qualified, f[2])):
+        per_governorate.setdefault(p.governorate or p.id, (p, g))
+    return list(per_governorate.values())[:MAX_PLACES_PER_STATEMENT]
 
 
 def _first_cue(folded: str, cues: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
@@ -230,12 +250,25 @@ def _claimant(folded: str, lex: Lexicon) -> str:
     return ""
 
 
-def _date(text: str, ctx: _Context) -> DateRange:
-    """The statement's date; a statement with no time word at all in a dated article is a recent one."""
-    mentions = find_dates(text, reference=ctx.reference)
+def _stated_date(text: str, ctx: _Context) -> DateRange | None:
+    """The date a statement's own time words give; None when it has no time word at all."""
+    mentions = [m for m in find_dates(text, reference=ctx.reference) if not _SINCE.search(normalize_arabic(text[:m.start]))]
+    days = [m.range for m in mentions if not m.future and m.range.precision == "day" and m.range.date]
+    if len(days) > 1:
+        # "announced today that ... last night": an attack is reported after it happens.
+        return min(days, key=lambda r: r.date)
     found = best_range(mentions)
-    if found.precision != "unknown" or ctx.reference.date is None or any(not m.future for m in mentions):
+    if found.precision != "unknown" or any(not m.future for m in mentions):
         return found
+    return None
+
+
+def _undated(ctx: _Context, *, told: DateRange | None) -> DateRange:
+    """The date of a statement with no time word: near the attack told before it, else a recent one."""
+    if told is not None:
+        return told
+    if ctx.reference.date is None:
+        return DateRange.unknown()
     ref = ctx.reference.date
     slack = _TEXT_BASIS_SLACK if ctx.reference.basis == "text" else 0
     return DateRange(
@@ -246,13 +279,33 @@ def _date(text: str, ctx: _Context) -> DateRange:
     )
 
 
-def _statement_events(text: str, statement: Statement, ctx: _Context, lex: Lexicon) -> list[tuple[Event, bool]]:
-    """The events a statement reports, each with whether the statement itself shows a US/coalition target."""
+def _is_recent(told: DateRange, reference: Reference) -> bool:
+    """True for the news of the day: within a week of the article's date (or any, when it has none)."""
+    if reference.date is None or told.date is None:
+        return True
+    return abs((reference.date - told.date).days) <= _LEAD_DAYS
+
+
+def _near(told: DateRange, *, days: int) -> DateRange:
+    """Around a date told before: the same best date, an interval widened by some days, approximate."""
+    if told.earliest is None or told.latest is None:
+        return told
+    pad = timedelta(days=days)
+    return DateRange(told.date, told.earliest - pad, told.latest + pad, "approximate")
+
+
+def _statement_events(
+    text: str, statement: Statement, ctx: _Context, lex: Lexicon, *, date: DateRange
+) -> list[tuple[Event, str]]:
+    """The events a statement reports, each with how it shows a US/coalition target.
+
+    "stated" when the statement names one (or a known coalition site), "similar" when it says the
+    attack was like another ("a second bomb"), "" when it does not say.
+    """
     raw = text[statement.start:statement.end]
     folded = normalize_arabic(raw)
     if lex.negative.search(folded):
         return []
-    date = _date(raw, ctx)
     if lex.vague.search(folded) and not lex.anchors.search(folded) and date.precision != "day":
         return []
     places = _choose_places(text, statement, ctx, lex)
@@ -284,7 +337,7 @@ def _statement_events(text: str, statement: Statement, ctx: _Context, lex: Lexic
                     url=ctx.article.url, start=statement.start, end=statement.end,
                 )],
             ),
-            us_here or coalition_site,
+            "stated" if us_here or coalition_site else "similar" if _SIMILAR.search(folded) else "",
         ))
     return events
 
@@ -305,12 +358,46 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
         reference=reference or article_reference(article),
         mentions=tuple(gaz.find(text)),
         us_mentions=len(lex.us_context.findall(normalize_arabic(text))),
+        governorate_of=gaz.governorate,
     )
-    found = [pair for st in _statements(text, lex, ctx.mentions) for pair in _statement_events(text, st, ctx, lex)]
+    found: list[tuple[Event, str]] = []
+    lead: DateRange | None = None
+    previous: tuple[int, DateRange] | None = None
+    sentence_of = {c.start: s.start for s in sentences(text) for c in clauses(text, s)}
+    for st in _statements(text, lex, ctx.mentions):
+        own = _stated_date(text[st.start:st.end], ctx)
+        sentence = sentence_of.get(st.start, st.start)
+        if own is None:
+            if previous and previous[0] == sentence:
+                told = _near(previous[1], days=_SAME_SENTENCE_DAYS)
+            else:
+                told = _near(lead, days=_RECENT_DAYS) if lead else None
+            date = _undated(ctx, told=told)
+        else:
+            date = own
+        events = _statement_events(text, st, ctx, lex, date=date)
+        found += events
+        if events and own is not None and own.precision != "unknown":
+            previous = (sentence, own)
+            if lead is None and _is_recent(own, ctx.reference):
+                lead = own
+    stated = [e for e, how in found if how == "stated"]
     # A statement naming no US or coalition target still counts when the article already reported an
-    # attack on them at the same place ("the attack on the base caused no losses").
-    confirmed = {e.place for e, ok in found if ok}
-    events = merge_events([e for e, ok in found if ok or e.place in confirmed], same_article=True)
+    # attack on them at the same place ("the attack on the base caused no losses"), or says it was
+    # another attack like the one reported ("a second bomb hit a similar convoy").
+    confirmed = {e.place for e in stated}
+    model = next((e for e in stated if e.weapon != "unknown"), None)
+    kept = []
+    for e, how in found:
+        if how == "similar" and stated:
+            if model is not None and e.weapon == "unknown":
+                e.weapon = model.weapon
+            if model is not None and e.target == "other":
+                e.target = model.target
+            kept.append(e)
+        elif how == "stated" or e.place in confirmed:
+            kept.append(e)
+    events = merge_events(kept, same_article=True)
     _claim_recent_attacks(events, text, ctx, lex)
     return events
 
