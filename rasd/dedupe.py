@@ -103,21 +103,19 @@ def merge_events(
 ) -> list[Event]:
     """Merge reports of the same attack; the most precise report leads. Ids are assigned here."""
     cluster = cluster or _default_cluster()
-    ordered = sorted(events, key=_precision_key)
-    merged: list[tuple[Event, list[Event]]] = []
-    for event in ordered:
-        for lead, members in merged:
-            if _compatible(lead, event, same_article=same_article, cluster=cluster) and all(
-                _compatible(m, event, same_article=same_article, cluster=cluster) for m in members
-            ):
-                _absorb(lead, event)
-                members.append(event)
-                break
-        else:
-            lead = Event(**{f: getattr(event, f) for f in Event.__slots__ if f != "sources"},
-                         sources=list(event.sources))
-            merged.append((lead, [event]))
-    out = [lead for lead, _ in merged]
+    # Every way two reports can be one attack keeps them in one governorate: compare within it only.
+    by_governorate: dict[str, list[Event]] = {}
+    out: list[Event] = []
+    for event in sorted(events, key=_precision_key):
+        leads = by_governorate.setdefault(event.governorate, [])
+        # The lead carries the narrowed date of everything merged into it, so comparing with it suffices.
+        lead = next((m for m in leads if _compatible(m, event, same_article=same_article, cluster=cluster)), None)
+        if lead is not None:
+            _absorb(lead, event)
+            continue
+        lead = Event(**{f: getattr(event, f) for f in Event.__slots__ if f != "sources"}, sources=list(event.sources))
+        leads.append(lead)
+        out.append(lead)
     out.sort(key=lambda e: (e.date or e.date_earliest or _FAR_FUTURE, e.place, e.weapon))
     used: set[str] = set()
     for e in out:

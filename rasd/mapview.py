@@ -547,7 +547,8 @@ class _Legend(folium.MacroElement):
         super().__init__()
         self._name = "RasdLegend"
         self.dir = direction(lang)
-        self.position = "bottomright" if lang == "ar" else "bottomleft"
+        # Top right lies over Iran and Turkey at the default view: it hides no Iraqi event.
+        self.position = "topright"
         weapons = "".join(
             f'<div class="rasd-legend-row" data-weapon="{w}">{symbol_svg(w, "site")}'
             f"<span>{html.escape(label('weapon', w, lang))}</span></div>"
