@@ -12,7 +12,7 @@ from rasd.dates import Reference, article_reference, best_range, find_dates
 from rasd.dedupe import merge_events
 from rasd.lexicon import COALITION_SITES, Lexicon, lexicon
 from rasd.models import Article, DateRange, Event, Place, PlaceMention, Source
-from rasd.normalize import normalize_arabic
+from rasd.normalize import FoldedText
 from rasd.segment import Span, clauses, sentences
 from rasd.vocab import OUTCOMES, SITE_KINDS
 
@@ -53,6 +53,7 @@ _LEAD_DAYS = 7
 class Statement:
     """Clause segments of one sentence that together state one attack."""
 
+    sentence: int = 0
     spans: list[Span] = field(default_factory=list)
     strong: bool = False
     weak: bool = False
@@ -75,12 +76,14 @@ class _Context:
 
     article: Article
     reference: Reference
+    folded: FoldedText
+    sentences: tuple[Span, ...]
     mentions: tuple[PlaceMention, ...]
     us_mentions: int
     governorate_of: Callable[[str], Place | None]
 
 
-def _statements(text: str, lex: Lexicon, mentions: tuple[PlaceMention, ...]) -> list[Statement]:
+def _statements(text: str, ctx: _Context, lex: Lexicon) -> list[Statement]:
     """Group each sentence's clauses into attack statements.
 
     A clause with an attack word and a place of its own starts a new statement when the current one
@@ -89,16 +92,16 @@ def _statements(text: str, lex: Lexicon, mentions: tuple[PlaceMention, ...]) -> 
     Muthanna" becomes a second.
     """
     out: list[Statement] = []
-    for sentence in sentences(text):
-        current = Statement()
+    for sentence in ctx.sentences:
+        current = Statement(sentence.start)
         for span in clauses(text, sentence):
-            folded = normalize_arabic(span.text(text))
+            folded = ctx.folded.slice(span.start, span.end)
             strong = bool(lex.strong.search(folded))
             weak = strong or bool(lex.weak.search(folded))
-            place = any(span.start <= m.start < span.end for m in mentions) or bool(lex.anaphora.search(folded))
+            place = any(span.start <= m.start < span.end for m in ctx.mentions) or bool(lex.anaphora.search(folded))
             if weak and place and current.weak and current.has_place:
                 out.append(current)
-                current = Statement()
+                current = Statement(sentence.start)
             current.spans.append(span)
             current.strong |= strong
             current.weak |= weak
@@ -129,13 +132,13 @@ def _cluster(place: Place) -> str:
 
 def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon) -> list[tuple[Place, str]]:
     """The places a statement says were attacked, each with its geographic precision."""
-    folded_statement = normalize_arabic(text[statement.start:statement.end])
+    folded_statement = ctx.folded.slice(statement.start, statement.end)
     found: list[tuple[Place, str, int]] = []
     qualified: set[str] = set()
     for m in ctx.mentions:
         if not statement.start <= m.start < statement.end:
             continue
-        before = normalize_arabic(text[max(statement.start, m.start - 30):m.start])
+        before = ctx.folded.slice(max(statement.start, m.start - 30), m.start)
         if _is_launch_site(before, folded_statement, lex) or _BETWEEN_SECOND.search(before):
             continue
         place = m.place
@@ -250,9 +253,13 @@ def _claimant(folded: str, lex: Lexicon) -> str:
     return ""
 
 
-def _stated_date(text: str, ctx: _Context) -> DateRange | None:
+def _stated_date(statement: Statement, ctx: _Context) -> DateRange | None:
     """The date a statement's own time words give; None when it has no time word at all."""
-    mentions = [m for m in find_dates(text, reference=ctx.reference) if not _SINCE.search(normalize_arabic(text[:m.start]))]
+    text = ctx.article.text[statement.start:statement.end]
+    mentions = [
+        m for m in find_dates(text, reference=ctx.reference)
+        if not _SINCE.search(ctx.folded.slice(statement.start, statement.start + m.start))
+    ]
     days = [m.range for m in mentions if not m.future and m.range.precision == "day" and m.range.date]
     if len(days) > 1:
         # "announced today that ... last night": an attack is reported after it happens.
@@ -303,7 +310,7 @@ def _statement_events(
     attack was like another ("a second bomb"), "" when it does not say.
     """
     raw = text[statement.start:statement.end]
-    folded = normalize_arabic(raw)
+    folded = ctx.folded.slice(statement.start, statement.end)
     if lex.negative.search(folded):
         return []
     if lex.vague.search(folded) and not lex.anchors.search(folded) and date.precision != "day":
@@ -353,20 +360,22 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
     gaz = gazetteer or _default_gazetteer()
     lex = lexicon()
     text = article.text
+    folded = FoldedText(text)
     ctx = _Context(
         article=article,
         reference=reference or article_reference(article),
+        folded=folded,
+        sentences=tuple(sentences(text)),
         mentions=tuple(gaz.find(text)),
-        us_mentions=len(lex.us_context.findall(normalize_arabic(text))),
+        us_mentions=len(lex.us_context.findall(folded.text)),
         governorate_of=gaz.governorate,
     )
     found: list[tuple[Event, str]] = []
     lead: DateRange | None = None
     previous: tuple[int, DateRange] | None = None
-    sentence_of = {c.start: s.start for s in sentences(text) for c in clauses(text, s)}
-    for st in _statements(text, lex, ctx.mentions):
-        own = _stated_date(text[st.start:st.end], ctx)
-        sentence = sentence_of.get(st.start, st.start)
+    for st in _statements(text, ctx, lex):
+        own = _stated_date(st, ctx)
+        sentence = st.sentence
         if own is None:
             if previous and previous[0] == sentence:
                 told = _near(previous[1], days=_SAME_SENTENCE_DAYS)
@@ -411,8 +420,8 @@ def _claim_recent_attacks(events: list[Event], text: str, ctx: _Context, lex: Le
         return
     claimed = {
         claimant.name_en
-        for sentence in sentences(text)
-        if lex.strict_claim_verbs.search(folded := normalize_arabic(sentence.text(text)))
+        for sentence in ctx.sentences
+        if lex.strict_claim_verbs.search(folded := ctx.folded.slice(sentence.start, sentence.end))
         for claimant, pattern in lex.claimants
         if pattern.search(folded)
     }

@@ -80,6 +80,27 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
+class FoldedText:
+    """A text folded once, so any stretch of it can be read in folded form by original offsets."""
+
+    __slots__ = ("text", "_index")
+
+    def __init__(self, original: str) -> None:
+        self.text, offsets = normalize_with_offsets(original)
+        # _index[i]: where original position i starts in the folded text (its first folded character).
+        index = [len(self.text)] * (len(original) + 1)
+        for j in range(len(offsets) - 1, -1, -1):
+            index[offsets[j]] = j
+        for i in range(len(original) - 1, -1, -1):
+            if index[i] > index[i + 1]:
+                index[i] = index[i + 1]
+        self._index = index
+
+    def slice(self, start: int, end: int) -> str:
+        """The folded form of original[start:end]."""
+        return self.text[self._index[start]:self._index[end]]
+
+
 def _with_offsets_per_char(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     offsets: list[int] = []

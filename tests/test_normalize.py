@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from rasd.normalize import _with_offsets_per_char, normalize_arabic, normalize_digits, normalize_with_offsets
+from rasd.normalize import (
+    FoldedText,
+    _with_offsets_per_char,
+    normalize_arabic,
+    normalize_digits,
+    normalize_with_offsets,
+)
 
 FOLDS = [
     # diacritics and shadda
@@ -67,3 +73,11 @@ def test_fast_path_equals_per_character_path_on_the_seeds(seeds_dir):
 @pytest.mark.parametrize("raw,ascii_digits", [("٣٠/٥", "30/5"), ("۱۲ أيار", "12 أيار"), ("عيّن", "عيّن")])
 def test_normalize_digits_changes_digits_only(raw, ascii_digits):
     assert normalize_digits(raw) == ascii_digits
+
+
+@pytest.mark.parametrize("raw", ["عيّن الأسد، بـ 6 صواريخ", "İstanbul عين", "", "ـ", "أمس الثلاثاء\n\nفجرَ"])
+def test_folded_text_slices_equal_folding_the_slice(raw):
+    folded = FoldedText(raw)
+    for start in range(len(raw) + 1):
+        for end in range(start, len(raw) + 1):
+            assert folded.slice(start, end) == normalize_with_offsets(raw[start:end])[0]
