@@ -45,6 +45,7 @@ test: install-test chromium
 bench: install-test chromium
 	$(PY) bench/bench_extract.py
 	$(PY) bench/bench_map.py
+	$(PY) bench/bench_browser.py
 
 clean:
 	rm -rf $(VENV) data test-output static/vendor

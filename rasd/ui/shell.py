@@ -21,7 +21,8 @@ HOME_PATH = "home"
 
 def navigation() -> st.Page:
     """Set up the page, make sure the assets and the database exist, and return the page to run."""
-    st.set_page_config(page_title="Rasd · رصد", page_icon=":material/radar:", layout="wide")
+    # An emoji icon becomes a data: URL; a :material/...: page icon is fetched from fonts.gstatic.com.
+    st.set_page_config(page_title="Rasd · رصد", page_icon="📡", layout="wide")
     layout.mark_entry()
     lang = state.current_lang()
     with layout.guarded():

@@ -1,0 +1,454 @@
+"""The real dashboard in headless Chromium, offline: shared links, marker clicks, navigation, hostile text, RTL.
+
+One `streamlit run app.py` serves a database built by the command line from the seeds plus one hostile
+article (HTML in its title, text and outlet). Every request that leaves localhost is aborted and counted.
+Screenshots go to test-output/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Dialog, Frame, Page, sync_playwright
+
+from e2e_support import (
+    HOSTILE_FILE,
+    HOSTILE_IMG,
+    HOSTILE_OUTLET,
+    HOSTILE_SCRIPT,
+    HOSTILE_SENTENCE,
+    HOSTILE_TITLE,
+    MAP_IFRAME,
+    ROOT,
+    OfflineGuard,
+    StreamlitServer,
+    ingest,
+    injection_report,
+    launch_chromium,
+    start_streamlit,
+    wait_for_markers,
+    wait_for_run,
+    write_hostile_folder,
+)
+from rasd.filters import Filters
+from rasd.i18n import label, t
+from rasd.store import Store
+from rasd.viewstate import View
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+VIEWPORT = {"width": 1440, "height": 900}
+MAX_FULL_HEIGHT = 4000
+SHARED = {"start": "2022-01-01", "end": "2022-01-31", "weapon": "drone"}
+BAD = {"start": "2022-02-30", "weapon": "tank", "lat": "999"}
+# Several events at one base: the map clusters them, so a click has to go through the cluster.
+STACKED = {"weapon": "rocket"}
+CLICK_TIMEOUT_MS = 20_000
+MAX_CLUSTER_CLICKS = 6
+ARABIC = re.compile("[\u0600-\u06ff]")
+EVENT_REF = re.compile(r"#([0-9a-f]{6,40})\s*$")
+
+# Event ids of the markers in the map's cluster layers (each marker carries its payload row, id last).
+DRAWN_IDS = """() => {
+    const groups = [];
+    for (const key of Object.keys(window)) {
+        try { if (window[key] instanceof L.MarkerClusterGroup) { groups.push(window[key]); } } catch (e) {}
+    }
+    return groups.flatMap(g => g.getLayers().map(m => m.rasdRow ? String(m.rasdRow[m.rasdRow.length - 1]) : null));
+}"""
+# Events a person sees: single markers plus the number written on each cluster.
+VISIBLE_COUNT = """() => {
+    const pane = document.querySelector(".leaflet-marker-pane");
+    if (!pane) { return -1; }
+    const singles = pane.querySelectorAll(".rasd-icon").length;
+    const grouped = [...pane.querySelectorAll(".rasd-cluster span")].reduce((n, s) => n + Number(s.textContent), 0);
+    return singles + grouped;
+}"""
+# Each sidebar multiselect: its label and the values it holds (tags; the <template> copy is not matched).
+MULTISELECTS = """() => [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stMultiSelect"]')]
+    .map(w => ({
+        label: (w.querySelector('[data-testid="stWidgetLabel"]') || {}).innerText || "",
+        tags: [...w.querySelectorAll('[data-tag], [data-baseweb="tag"]')]
+            .map(x => (x.getAttribute("aria-label") || x.innerText).trim()),
+    }))"""
+HAS_TITLE = """title => [...document.querySelectorAll('[data-testid="stMain"] h1')]
+    .some(h => h.innerText.trim() === title)"""
+DATE_INPUTS = """() => [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stDateInput"] input')]
+    .map(i => i.value.replace(/\\s+/g, ""))"""
+
+
+@dataclass
+class Tab:
+    """One browser page on the app, routed offline, recording dialogs."""
+
+    page: Page
+    base: str
+    guard: OfflineGuard
+    dialogs: list[str] = field(default_factory=list)
+
+    def open(self, path: str, *, markers: bool = False) -> None:
+        """Load a path of the app and wait for the script run (and the map's markers when asked)."""
+        self.page.goto(self.base + path, wait_until="domcontentloaded")
+        wait_for_run(self.page)
+        if markers:
+            wait_for_markers(self.page)
+
+    def query(self) -> dict[str, list[str]]:
+        """The query parameters of the address bar right now."""
+        return parse_qs(self.page.evaluate("location.search").lstrip("?"))
+
+    def main_text(self) -> str:
+        """The visible text of the main block."""
+        return self.page.locator('[data-testid="stMain"]').inner_text()
+
+    def sidebar_text(self) -> str:
+        """The visible text of the sidebar."""
+        return self.page.locator('[data-testid="stSidebar"]').inner_text()
+
+    def map(self) -> Frame:
+        """The st_folium iframe as a Frame, to run scripts in."""
+        handle = self.page.locator(MAP_IFRAME).element_handle(timeout=CLICK_TIMEOUT_MS)
+        frame = handle.content_frame() if handle else None
+        assert frame is not None, "the st_folium iframe has no document"
+        return frame
+
+
+@pytest.fixture(scope="session")
+def e2e_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    """A database built by `python -m rasd ingest` from the seeds plus the hostile article folder."""
+    root = tmp_path_factory.mktemp("e2e")
+    hostile = write_hostile_folder(root / "hostile")
+    db = root / "rasd.sqlite"
+    ingest([seeds_dir, hostile], db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def e2e_events(e2e_db: Path) -> pd.DataFrame:
+    """Every event of the test database, as the app reads them."""
+    return Store(e2e_db, create=False).events_frame()
+
+
+@pytest.fixture(scope="session")
+def hostile_event(e2e_events: pd.DataFrame) -> pd.Series:
+    """The event extracted from the hostile article (the fixture is useless without one)."""
+    rows = e2e_events[e2e_events["articles"].map(lambda files: HOSTILE_FILE in files)]
+    assert len(rows) >= 1, "the hostile article yielded no event: the XSS checks would test nothing"
+    return rows.iloc[0]
+
+
+@pytest.fixture(scope="session")
+def app_server(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    """`streamlit run app.py` on a free port with RASD_DB set to the test database; stopped at the end."""
+    log = tmp_path_factory.mktemp("e2e-server") / "streamlit.log"
+    server = start_streamlit(ROOT / "app.py", log=log, env={"RASD_DB": str(e2e_db)})
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium."""
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def browser_context(browser: Browser) -> Iterator[BrowserContext]:
+    """One context for the run, so the app's scripts are cached; each page is still its own Streamlit session."""
+    context = browser.new_context(viewport=VIEWPORT, locale="en-US")
+    context.set_default_timeout(CLICK_TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def tab(browser_context: BrowserContext, app_server: StreamlitServer) -> Iterator[Tab]:
+    """A new page (a new Streamlit session) on the app; after the test, nothing left localhost."""
+    page = browser_context.new_page()
+    current = Tab(page=page, base=app_server.url, guard=OfflineGuard().install(page))
+
+    def on_dialog(dialog: Dialog) -> None:
+        current.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    try:
+        yield current
+        assert current.guard.aborted == [], f"requests that needed the internet: {current.guard.aborted}"
+        assert current.dialogs == [], f"dialogs opened: {current.dialogs}"
+    finally:
+        page.close()
+
+
+def _expected(params: dict[str, str], events: pd.DataFrame) -> tuple[Filters, pd.DataFrame]:
+    filters, notices = Filters.from_query(params)
+    assert notices == [], notices
+    return filters, filters.apply(events)
+
+
+def _located(events: pd.DataFrame) -> pd.DataFrame:
+    return events[events["lat"].notna() & events["lon"].notna()]
+
+
+def _visible_count(tab: Tab) -> int:
+    """The events the map shows, once the count stopped changing (markers are added in chunks)."""
+    frame = tab.map()
+    frame.wait_for_function(f"() => ({VISIBLE_COUNT})() > 0", timeout=CLICK_TIMEOUT_MS)
+    last = frame.evaluate(VISIBLE_COUNT)
+    deadline = time.monotonic() + CLICK_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        tab.page.wait_for_timeout(300)
+        now = frame.evaluate(VISIBLE_COUNT)
+        if now == last:
+            return now
+        last = now
+    raise AssertionError(f"the number of events on the map kept changing (last {last})")
+
+
+def _click_a_marker(tab: Tab) -> tuple[str, int]:
+    """Click one event marker (clicking clusters first: zoom, then spiderfy); its popup text and the cluster clicks."""
+    frame = tab.page.frame_locator(MAP_IFRAME)
+    icons = frame.locator(".leaflet-marker-pane .rasd-icon")
+    clusters = 0
+    while not icons.count():
+        assert clusters < MAX_CLUSTER_CLICKS, "no single marker after zooming into the clusters"
+        frame.locator(".leaflet-marker-pane .rasd-cluster").first.click()
+        clusters += 1
+        tab.page.wait_for_timeout(800)
+    icons.first.click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible", timeout=CLICK_TIMEOUT_MS)
+    return popup.inner_text(), clusters
+
+
+def _screenshot(tab: Tab, name: str) -> list[Path]:
+    """The first screen as a reader sees it, and the whole page (main block unrolled)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    first = SCREENSHOTS / f"{name}.png"
+    tab.page.screenshot(path=str(first))
+    height = tab.page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebarContent"]')]
+            .map(e => e.scrollHeight), document.documentElement.scrollHeight)"""
+    )
+    tab.page.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(height, VIEWPORT["height"]),
+                                                                         MAX_FULL_HEIGHT)})
+    tab.page.wait_for_timeout(500)
+    full = SCREENSHOTS / f"{name}-full.png"
+    tab.page.screenshot(path=str(full), full_page=True)
+    tab.page.set_viewport_size(VIEWPORT)
+    return [first, full]
+
+
+def _no_error_box(tab: Tab, lang: str = "en") -> None:
+    page = tab.page
+    assert page.locator('[data-testid="stException"]').count() == 0, tab.main_text()[:2000]
+    text = tab.main_text()
+    assert "Traceback" not in text
+    assert t("error.title", lang) not in text, text[:2000]
+
+
+def test_shared_link_draws_exactly_the_matching_events(tab: Tab, e2e_events: pd.DataFrame) -> None:
+    """/map?start&end&weapon: the map draws offline, with exactly the filtered events, and says what it shows."""
+    filters, shown = _expected(SHARED, e2e_events)
+    located = _located(shown)
+    assert len(located) >= 2, "the shared link should match several events in the test data"
+
+    tab.open("/map?" + urlencode(SHARED), markers=True)
+
+    frame = tab.map()
+    assert frame.evaluate("typeof L === 'object' && typeof L.markerClusterGroup === 'function'")
+    assert sorted(frame.evaluate(DRAWN_IDS)) == sorted(located["id"])
+    assert _visible_count(tab) == len(located)
+    assert tab.guard.aborted == [], "the map needed the internet"
+    assert filters.describe(len(shown), lang="en") in tab.main_text()
+    assert tab.query() == {k: [v] for k, v in SHARED.items()}
+    _no_error_box(tab)
+
+
+def test_marker_click_shows_the_event_and_puts_it_in_the_url(tab: Tab, e2e_db: Path,
+                                                              e2e_events: pd.DataFrame) -> None:
+    """A click through a cluster onto a marker opens its popup, puts it in the URL, shows its Arabic evidence RTL."""
+    _, shown = _expected(STACKED, e2e_events)
+    located = _located(shown)
+    assert located.duplicated(["lat", "lon"]).any(), "STACKED should put several events on one spot"
+    tab.open("/map?" + urlencode(STACKED), markers=True)
+
+    popup, cluster_clicks = _click_a_marker(tab)
+    assert cluster_clicks >= 1, "events on one spot must be clustered"
+    match = EVENT_REF.search(popup)
+    assert match, popup
+    event_id = match.group(1)
+    assert event_id in set(shown["id"])
+    row = shown.loc[shown["id"] == event_id].iloc[0]
+    assert label("weapon", row["weapon"], "en") in popup
+
+    tab.page.wait_for_function("id => new URLSearchParams(location.search).get('event') === id", arg=event_id,
+                               timeout=CLICK_TIMEOUT_MS)
+    wait_for_run(tab.page)
+    assert {k: v for k, v in tab.query().items() if k != "event"} == {k: [v] for k, v in STACKED.items()}
+
+    event = Store(e2e_db, create=False).event(event_id)
+    assert event is not None
+    sentences = {s.evidence.strip() for s in event.sources if s.evidence}
+    assert sentences
+    blocks = tab.page.locator('[data-testid="stMain"] .rasd-evidence').evaluate_all(
+        "els => els.map(e => ({text: e.textContent.trim(), dir: e.dir, css: getComputedStyle(e).direction}))"
+    )
+    assert {b["text"] for b in blocks} & sentences, blocks
+    assert all(b["dir"] == "rtl" and b["css"] == "rtl" for b in blocks), blocks
+    wait_for_markers(tab.page)
+    assert tab.map().evaluate("() => document.querySelectorAll('.rasd-selected').length") == 1
+    _no_error_box(tab)
+    _screenshot(tab, "map-selected")
+
+
+def _sidebar_filters(tab: Tab) -> tuple[list[str], dict[str, list[str]]]:
+    dates = tab.page.evaluate(DATE_INPUTS)
+    tags = {w["label"].strip(): w["tags"] for w in tab.page.evaluate(MULTISELECTS)}
+    return dates, tags
+
+
+def test_filters_survive_switching_pages(tab: Tab, e2e_events: pd.DataFrame) -> None:
+    """Map -> Timeline -> Map through the navigation keeps start, end and weapon in the URL and the widgets."""
+    filters, shown = _expected(SHARED, e2e_events)
+    expected_query = {k: [v] for k, v in SHARED.items()}
+    weapon_label = t("filter.weapon", "en")
+    drone = label("weapon", "drone", "en")
+    tab.open("/map?" + urlencode(SHARED), markers=True)
+
+    for page_key, markers in (("timeline", False), ("map", True)):
+        tab.page.locator('[data-testid="stTopNavLink"]', has_text=t(f"page.{page_key}", "en")).first.click()
+        tab.page.wait_for_function(HAS_TITLE, arg=t(f"page.{page_key}", "en"), timeout=CLICK_TIMEOUT_MS)
+        wait_for_run(tab.page)
+        if markers:
+            wait_for_markers(tab.page)
+            assert _visible_count(tab) == len(_located(shown))
+        assert tab.query() == expected_query, page_key
+        dates, tags = _sidebar_filters(tab)
+        assert dates == [filters.start.isoformat(), filters.end.isoformat()], page_key
+        assert tags.get(weapon_label) == [drone], (page_key, tags)
+        assert filters.describe(len(shown), lang="en") in tab.main_text()
+        _no_error_box(tab)
+
+
+def test_hostile_article_is_shown_as_text_everywhere(tab: Tab, hostile_event: pd.Series) -> None:
+    """HTML in an article's title, text and outlet is shown literally on Sources, Events and the map; none runs."""
+    day = hostile_event["date"]
+    assert isinstance(day, date)
+    narrow = {"start": day.isoformat(), "end": day.isoformat()}
+    selected = {**narrow, "event": hostile_event["id"]}
+
+    tab.open("/sources?" + urlencode(selected))
+    text = tab.main_text()
+    for literal in (HOSTILE_SCRIPT, HOSTILE_IMG, HOSTILE_TITLE):
+        assert literal in text, f"{literal!r} is not shown as text on Sources"
+    marked = tab.page.locator('[data-testid="stMain"] .rasd-article mark').all_inner_texts()
+    assert any(HOSTILE_SENTENCE in m for m in marked), marked
+    assert all(r["xss"] is None and r["imgs"] == r["scripts"] == r["handlers"] == 0 for r in injection_report(tab.page))
+
+    tab.open("/events?" + urlencode(narrow))
+    assert HOSTILE_OUTLET in tab.main_text(), "the outlet's HTML is not shown as text in the citation"
+    assert all(r["xss"] is None and r["imgs"] == r["scripts"] == r["handlers"] == 0 for r in injection_report(tab.page))
+
+    tab.open("/map?" + urlencode(selected), markers=True)
+    text = tab.main_text()
+    for literal in (HOSTILE_SCRIPT, HOSTILE_IMG, HOSTILE_OUTLET):
+        assert literal in text, f"{literal!r} is not shown as text in the event panel"
+    frame = tab.page.frame_locator(MAP_IFRAME)
+    frame.locator(".leaflet-marker-pane .rasd-icon").first.click()
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible", timeout=CLICK_TIMEOUT_MS)
+    assert EVENT_REF.search(popup.inner_text())
+    reports = injection_report(tab.page)
+    assert any("streamlit_folium" in r["frame"] for r in reports), reports
+    assert all(r["xss"] is None and r["imgs"] == r["scripts"] == r["handlers"] == 0 for r in reports), reports
+    assert tab.dialogs == []
+
+
+def test_bad_url_values_give_notices_not_tracebacks(tab: Tab) -> None:
+    """Impossible date, unknown weapon, latitude off the planet: each is named in a visible notice."""
+    _, notices = View.from_query(BAD)
+    assert {n.param for n in notices} == set(BAD)
+
+    tab.open("/map?" + urlencode(BAD), markers=True)
+
+    alerts = "\n".join(tab.page.locator('[data-testid="stAlert"]').all_inner_texts())
+    for notice in notices:
+        assert notice.message in alerts, (notice.message, alerts)
+    assert tab.page.locator('[data-testid="stAlert"]').first.is_visible()
+    _no_error_box(tab)
+    assert not set(tab.query()) & set(BAD), "bad values should leave the URL once reported"
+
+
+def test_arabic_interface_is_right_to_left(tab: Tab, e2e_events: pd.DataFrame) -> None:
+    """lang=ar: main block and sidebar run right to left, and the labels, the sentence and the legend are Arabic."""
+    tab.open("/map?lang=ar", markers=True)
+
+    directions = tab.page.evaluate(
+        """() => ["stMain", "stMainBlockContainer", "stSidebarContent"].map(id => {
+            const e = document.querySelector(`[data-testid="${id}"]`);
+            return e ? getComputedStyle(e).direction : null;
+        })"""
+    )
+    assert directions == ["rtl", "rtl", "rtl"]
+    title = tab.page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+    assert title == t("page.map", "ar")
+    main, sidebar = tab.main_text(), tab.sidebar_text()
+    assert Filters().describe(len(e2e_events), lang="ar") in main
+    for key in ("filters.title", "filter.weapon", "filter.dates"):
+        assert t(key, "ar") in sidebar, key
+    nav = tab.page.locator('[data-testid="stTopNavLink"]').all_inner_texts()
+    assert any(t("page.timeline", "ar") in n for n in nav), nav
+    legend = tab.map().evaluate(
+        "() => { const e = document.getElementById('rasd-legend'); return e && [e.dir, e.innerText]; }"
+    )
+    assert legend and legend[0] == "rtl" and t("map.legend_weapon", "ar") in legend[1], legend
+    assert ARABIC.search(title) and len(ARABIC.findall(main)) > 20
+    _no_error_box(tab, "ar")
+    for shot in _screenshot(tab, "map-ar"):
+        assert shot.stat().st_size > 10_000, shot
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "markers", "lang"),
+    [
+        ("map", "/map", True, "en"),
+        ("timeline", "/timeline", False, "en"),
+        ("events", "/events", False, "en"),
+        ("places", "/places", False, "en"),
+        ("sources", "/sources", False, "en"),
+    ],
+)
+def test_screenshot_each_page(tab: Tab, name: str, path: str, markers: bool, lang: str) -> None:
+    """Each page settles without an error box; its screenshots are saved under test-output/screenshots/.
+
+    The Arabic map (map-ar.png) is taken by test_arabic_interface_is_right_to_left, the selected event
+    (map-selected.png) by test_marker_click_shows_the_event_and_puts_it_in_the_url.
+    """
+    tab.open(path, markers=markers)
+    title = tab.page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+    assert title == t(f"page.{name}", lang)
+    _no_error_box(tab, lang)
+    if name == "timeline":
+        tab.page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(
+            state="visible")
+    for shot in _screenshot(tab, name):
+        assert shot.stat().st_size > 10_000, shot
