@@ -103,8 +103,10 @@ def synthetic_events(n: int, files: list[str], store: Store) -> list[Event]:
     for i in range(n):
         place = rng.choice(places)
         day = date(2015, 1, 1) + timedelta(days=rng.randrange(3650))
-        sources = [Source(article=rng.choice(files), evidence=f"جملة الدليل رقم {i} " * 4, outlet="Bench Outlet")
-                   for _ in range(rng.choice((1, 1, 2)))]
+        sources = [
+            Source(article=rng.choice(files), evidence=f"جملة الدليل رقم {i} " * 4, outlet="Bench Outlet")
+            for _ in range(rng.choice((1, 1, 2)))
+        ]
         events.append(Event(
             date=day, date_earliest=day, date_latest=day, date_precision="day", place=place.id,
             place_name=place.name_en, lat=place.lat, lon=place.lon, geo_precision="site",

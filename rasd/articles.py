@@ -60,64 +60,73 @@ def read_catalogue(path: str | Path) -> tuple[dict[str, CatalogueRow], list[Arti
 
 def load_articles(paths: Iterable[str | Path]) -> LoadResult:
     """Load every article under the given folders and files; bad input becomes errors, never an exception."""
-    result = LoadResult()
-    seen: dict[str, Path] = {}
+    loader = _Loader()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            _load_folder(path, result, seen)
+            loader.folder(path)
         elif path.is_file():
-            _load_single(path, result, seen)
+            loader.single(path)
         elif path.exists():
-            result.errors.append(ArticleError(str(path), "not a regular file or folder"))
+            loader.result.errors.append(ArticleError(str(path), "not a regular file or folder"))
         else:
-            result.errors.append(ArticleError(str(path), "no such file or folder"))
-    return result
+            loader.result.errors.append(ArticleError(str(path), "no such file or folder"))
+    return loader.result
 
 
-def _load_folder(folder: Path, result: LoadResult, seen: dict[str, Path]) -> None:
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
-    catalogue = folder / CATALOGUE
-    rows: dict[str, CatalogueRow] = {}
-    if catalogue.is_file():
-        rows, errors = _parse_catalogue(catalogue)
-        result.errors.extend(e for file_errors in errors.values() for e in file_errors)
-    if not files:
-        result.errors.append(ArticleError(str(folder), "folder holds no .txt article files"))
-    for path in files:
-        _load_file(path, rows.get(path.name), result, seen)
+@dataclass(slots=True)
+class _Loader:
+    """One load: what loaded so far, the file names taken, and each catalogue read once."""
 
+    result: LoadResult = field(default_factory=LoadResult)
+    seen: dict[str, Path] = field(default_factory=dict)
+    catalogues: dict[Path, tuple[dict[str, CatalogueRow], dict[str | None, list[ArticleError]]]] = field(
+        default_factory=dict
+    )
 
-def _load_single(path: Path, result: LoadResult, seen: dict[str, Path]) -> None:
-    if path.suffix.lower() != ".txt":
-        result.errors.append(ArticleError(str(path), "not a .txt article file"))
-        return
-    catalogue = path.parent / CATALOGUE
-    row = None
-    if catalogue.is_file():
-        rows, errors = _parse_catalogue(catalogue)
-        # Only what concerns this file: the catalogue as a whole (key None) or this file's row.
-        result.errors.extend(errors.get(None, []))
-        result.errors.extend(errors.get(path.name, []))
-        row = rows.get(path.name)
-    _load_file(path, row, result, seen)
+    def catalogue(self, folder: Path) -> tuple[dict[str, CatalogueRow], dict[str | None, list[ArticleError]]]:
+        """The folder's catalogue rows and errors; errors about the whole catalogue are reported once."""
+        path = folder / CATALOGUE
+        if path not in self.catalogues:
+            self.catalogues[path] = _parse_catalogue(path) if path.is_file() else ({}, {})
+            self.result.errors.extend(self.catalogues[path][1].get(None, []))
+        return self.catalogues[path]
 
+    def folder(self, folder: Path) -> None:
+        """Every .txt file of a folder, with the rows of its catalogue."""
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+        rows, errors = self.catalogue(folder)
+        self.result.errors.extend(e for key, found in errors.items() if key is not None for e in found)
+        if not files:
+            self.result.errors.append(ArticleError(str(folder), "folder holds no .txt article files"))
+        for path in files:
+            self.file(path, rows.get(path.name))
 
-def _load_file(path: Path, row: CatalogueRow | None, result: LoadResult, seen: dict[str, Path]) -> None:
-    name = path.name
-    if name in seen:
-        if seen[name].resolve() != path.resolve():
-            result.errors.append(
-                ArticleError(str(path), f"another article named {name} was already loaded from {seen[name]}")
-            )
-        return
-    try:
-        text = _read_text(path)
-    except ArticleError as e:
-        result.errors.append(e)
-        return
-    seen[name] = path
-    result.articles.append(_article(name, text, row))
+    def single(self, path: Path) -> None:
+        """One .txt file, with its row of the catalogue beside it (other rows are not its concern)."""
+        if path.suffix.lower() != ".txt":
+            self.result.errors.append(ArticleError(str(path), "not a .txt article file"))
+            return
+        rows, errors = self.catalogue(path.parent)
+        self.result.errors.extend(errors.get(path.name, []))
+        self.file(path, rows.get(path.name))
+
+    def file(self, path: Path, row: CatalogueRow | None) -> None:
+        """Read one article file unless an article of that name is already loaded."""
+        name = path.name
+        if name in self.seen:
+            if self.seen[name].resolve() != path.resolve():
+                self.result.errors.append(
+                    ArticleError(str(path), f"another article named {name} was already loaded from {self.seen[name]}")
+                )
+            return
+        try:
+            text = _read_text(path)
+        except ArticleError as e:
+            self.result.errors.append(e)
+            return
+        self.seen[name] = path
+        self.result.articles.append(_article(name, text, row))
 
 
 def _read_text(path: Path) -> str:
@@ -176,7 +185,7 @@ def _iso_date(text: str) -> date | None:
 
 
 def _parse_catalogue(path: Path) -> tuple[dict[str, CatalogueRow], dict[str | None, list[ArticleError]]]:
-    """Rows by file name and errors keyed by the file they concern (None: the catalogue as a whole)."""
+    """Rows by file name and errors keyed by the file name they concern (None: the catalogue as a whole)."""
     errors: dict[str | None, list[ArticleError]] = {}
 
     def fail(key: str | None, where: Path, reason: str) -> None:
@@ -230,10 +239,10 @@ def _parse_catalogue(path: Path) -> tuple[dict[str, CatalogueRow], dict[str | No
         cells = dict(zip(header, (v.strip() for v in values)))
         name = cells.get("file", "")
         if not name:
-            fail(None, path, f"line {line}: row has no file name")
+            fail("", path, f"line {line}: row has no file name")
             continue
         if Path(name).name != name or not (folder / name).is_file():
-            fail(None, path, f"line {line}: names {name}, which is not a file in {folder}")
+            fail(name, path, f"line {line}: names {name}, which is not a file in {folder}")
             continue
         where = folder / name
         if name in rows:

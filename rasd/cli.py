@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
+import io
 import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from rasd.errors import RasdError
 from rasd.models import Article, Event
 
 PROGRESS_EVERY = 100
 GEOCODE_KEYS = ("query", "id", "name_en", "name_ar", "kind", "governorate", "lat", "lon", "source")
-EVENT_KEYS = (
-    "id", "date", "date_earliest", "date_latest", "date_precision", "place", "place_name", "lat", "lon",
-    "geo_precision", "governorate", "weapon", "projectiles", "target", "outcome", "killed", "wounded",
-    "claimed_by",
-)
+# The id, then every scalar Event field in the dataclass's order; sources and articles follow as lists.
+EVENT_KEYS = ("id", *(f.name for f in dataclasses.fields(Event) if f.name not in ("id", "sources")))
 CSV_KEYS = (*EVENT_KEYS, "articles", "outlets", "n_sources", "evidence")
 
 
@@ -92,7 +91,7 @@ def _geocode(args: argparse.Namespace) -> int:
         location = geocoder.geocode(name, exactly_one=True)
         raw = dict(location.raw) if location is not None else {}
         records.append({"query": name, **{k: raw.get(k) for k in GEOCODE_KEYS[1:]}})
-    _write_records(records, GEOCODE_KEYS, args.format, sys.stdout)
+    _write_records(records, GEOCODE_KEYS, args.format)
     unknown = [r["query"] for r in records if r["id"] is None]
     for name in unknown:
         _error(f"{name}: not in the gazetteer")
@@ -138,9 +137,9 @@ def _extract(args: argparse.Namespace) -> int:
     events = extract_events(articles) if articles else []
     records = [event_record(e) for e in events]
     if args.format == "csv":
-        _write_records([_flat(r) for r in records], CSV_KEYS, "csv", sys.stdout)
+        _write_records([_flat(r) for r in records], CSV_KEYS, "csv")
     else:
-        _write_records(records, None, "jsonl", sys.stdout)
+        _write_records(records, (), "jsonl")
     if not articles:
         _error("no articles to extract from")
     return 1 if failed or not articles else 0
@@ -149,29 +148,24 @@ def _extract(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from rasd.store import Store
 
-    events = Store(_db_path(args), create=False).events()
-    records = [event_record(e) for e in events]
-    out: TextIO
+    store = Store(_db_path(args), create=False)
+    if args.format == "geojson":
+        from rasd.exports import events_geojson
+
+        # The same GeoJSON as the app's download: properties are the events frame's columns.
+        text = events_geojson(store.events_frame()) + "\n"
+    else:
+        text = _csv_text([_flat(event_record(e)) for e in store.events()], CSV_KEYS)
     if args.output is None:
-        out = sys.stdout
-        _write_export(records, args.format, out)
+        sys.stdout.write(text)
         return 0
     try:
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
-            _write_export(records, args.format, out)
+        args.output.write_text(text, encoding="utf-8")
     except OSError as e:
         _error(f"{args.output}: cannot write ({e.strerror or e})")
         return 1
-    print(f"{len(records)} events written to {args.output}", file=sys.stderr)
+    print(f"events written to {args.output}", file=sys.stderr)
     return 0
-
-
-def _write_export(records: list[dict[str, Any]], fmt: str, out: TextIO) -> None:
-    if fmt == "geojson":
-        json.dump(feature_collection(records), out, ensure_ascii=False)
-        out.write("\n")
-    else:
-        _write_records([_flat(r) for r in records], CSV_KEYS, "csv", out)
 
 
 def event_record(event: Event) -> dict[str, Any]:
@@ -187,22 +181,6 @@ def event_record(event: Event) -> dict[str, Any]:
     return record
 
 
-def feature_collection(records: list[dict[str, Any]]) -> dict[str, Any]:
-    """Event records as a GeoJSON FeatureCollection of points."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": r["id"],
-                "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-                "properties": r,
-            }
-            for r in records
-        ],
-    }
-
-
 def _flat(record: dict[str, Any]) -> dict[str, Any]:
     sources = record["sources"]
     outlets = dict.fromkeys(s["outlet"] for s in sources if s["outlet"])
@@ -215,12 +193,17 @@ def _flat(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write_records(records: list[dict[str, Any]], keys: Sequence[str] | None, fmt: str, out: TextIO) -> None:
+def _csv_text(records: list[dict[str, Any]], keys: Sequence[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(keys), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return out.getvalue()
+
+
+def _write_records(records: list[dict[str, Any]], keys: Sequence[str], fmt: str) -> None:
     if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(keys or ()), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
+        sys.stdout.write(_csv_text(records, keys))
     else:
-        for record in records:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    out.flush()
+        sys.stdout.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    sys.stdout.flush()

@@ -9,6 +9,7 @@ from geopy.distance import great_circle
 
 from rasd.errors import GazetteerError
 from rasd.models import Event
+from rasd.normalize import normalize_arabic
 from rasd.vocab import OUTCOMES
 
 _DATE_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3, "unknown": 4}
@@ -98,6 +99,11 @@ def _absorb(primary: Event, other: Event) -> None:
     primary.sources.extend(s for s in other.sources if s.article not in known)
 
 
+def _lead(event: Event) -> Event:
+    """A copy of a report to merge others into, so the caller's events stay as they were."""
+    return Event(**{f: getattr(event, f) for f in Event.__slots__ if f != "sources"}, sources=list(event.sources))
+
+
 def merge_events(
     events: list[Event], *, same_article: bool = False, cluster: Callable[[str], str] | None = None
 ) -> list[Event]:
@@ -105,15 +111,25 @@ def merge_events(
     cluster = cluster or _default_cluster()
     # Every way two reports can be one attack keeps them in one governorate: compare within it only.
     by_governorate: dict[str, list[Event]] = {}
+    # Across articles an undated report merges only with a reprint of itself (same place, weapon, sentence).
+    reprints: dict[tuple[str, str, str], Event] = {}
     out: list[Event] = []
     for event in sorted(events, key=_precision_key):
+        if not same_article and event.date_precision == "unknown":
+            key = (cluster(event.place), event.weapon, normalize_arabic(event.sources[0].evidence if event.sources else ""))
+            if key in reprints:
+                _absorb(reprints[key], event)
+                continue
+            reprints[key] = _lead(event)
+            out.append(reprints[key])
+            continue
         leads = by_governorate.setdefault(event.governorate, [])
         # The lead carries the narrowed date of everything merged into it, so comparing with it suffices.
         lead = next((m for m in leads if _compatible(m, event, same_article=same_article, cluster=cluster)), None)
         if lead is not None:
             _absorb(lead, event)
             continue
-        lead = Event(**{f: getattr(event, f) for f in Event.__slots__ if f != "sources"}, sources=list(event.sources))
+        lead = _lead(event)
         leads.append(lead)
         out.append(lead)
     out.sort(key=lambda e: (e.date or e.date_earliest or _FAR_FUTURE, e.place, e.weapon))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import logging
 import os
@@ -30,12 +32,10 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 
-EVENT_FIELDS = (
-    "date", "date_earliest", "date_latest", "date_precision", "place", "place_name", "lat", "lon",
-    "geo_precision", "governorate", "weapon", "projectiles", "target", "outcome", "killed", "wounded",
-    "claimed_by",
-)
+# Every Event field stored in its own column, in the dataclass's order (rows rebuild Events positionally).
+EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name not in ("sources", "id"))
 _DATE_FIELDS = ("date", "date_earliest", "date_latest")
+_DATE_INDEXES = tuple(EVENT_FIELDS.index(f) for f in _DATE_FIELDS)
 _INT_FIELDS = ("projectiles", "killed", "wounded")
 
 EVENTS_FRAME_COLUMNS = (
@@ -112,7 +112,7 @@ CREATE TABLE event_sources (
     PRIMARY KEY (event_id, seq)
 );
 CREATE INDEX event_sources_article ON event_sources(article);
-CREATE INDEX events_date ON events(date_earliest, date_latest);
+CREATE INDEX events_date ON events(date);
 CREATE INDEX events_governorate ON events(governorate_id);
 """
 
@@ -319,10 +319,9 @@ class Store:
             " FROM mention_sources ms JOIN mentions m ON m.id = ms.mention_id ORDER BY ms.mention_id, ms.seq"
         ):
             sources.setdefault(mention_id, []).append(Source(article, evidence, outlet, url, start, end))
-        dates = _DateCache()
         events = []
         for row in conn.execute(f"SELECT id, {', '.join(EVENT_FIELDS)} FROM mentions ORDER BY article, seq"):
-            event = _event_from_row(row[1:], dates)
+            event = _event_from_row(row[1:])
             event.sources = sources.get(row[0], [])
             events.append(event)
         return events
@@ -330,9 +329,10 @@ class Store:
     def _rebuild_events(self, conn: sqlite3.Connection) -> None:
         from rasd.dedupe import merge_events
 
-        self._write_events(conn, _unique_ids(merge_events(self._mentions(conn))))
+        self._write_events(conn, merge_events(self._mentions(conn)))
 
     def _write_events(self, conn: sqlite3.Connection, merged: list[Event]) -> None:
+        merged = sorted(merged, key=_date_order)
         gazetteer = self.gazetteer
         names_ar = {place: _place_name_ar(gazetteer, place) for place in {e.place for e in merged}}
         governorate_ids = {g: _governorate_id(gazetteer, g) for g in {e.governorate for e in merged}}
@@ -367,7 +367,8 @@ class Store:
     def articles(self) -> list[Article]:
         """Every stored article, by file name."""
         with self._connect() as conn:
-            return [_article_from_row(r) for r in conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY file")]
+            rows = conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY file").fetchall()
+        return [_article_from_row(r) for r in rows]
 
     def article(self, file: str) -> Article | None:
         """One stored article, or None."""
@@ -397,7 +398,7 @@ class Store:
             sources: dict[str, list[Source]] = {}
             for source_event, *fields in conn.execute(
                 "SELECT event_id, article, evidence, outlet, url, start_offset, end_offset FROM event_sources"
-                f" {'WHERE event_id = ?' if one else ''} ORDER BY event_id, seq",
+                f" {'WHERE event_id = ?' if one else ''} ORDER BY rowid",
                 params,
             ):
                 sources.setdefault(source_event, []).append(Source(*fields))
@@ -405,10 +406,9 @@ class Store:
                 f"SELECT id, {', '.join(EVENT_FIELDS)} FROM events {'WHERE id = ?' if one else ''} {_EVENT_ORDER}",
                 params,
             ).fetchall()
-        dates = _DateCache()
         events = []
         for row in rows:
-            event = _event_from_row(row[1:], dates)
+            event = _event_from_row(row[1:])
             event.id = row[0]
             event.sources = sources.get(row[0], [])
             events.append(event)
@@ -418,22 +418,32 @@ class Store:
         """One row per event with the columns of docs/ARCHITECTURE.md ("Events frame")."""
         scalar = [c for c in EVENTS_FRAME_COLUMNS if c not in _LIST_COLUMNS]
         with self._connect() as conn:
-            lists: dict[str, tuple[list[str], list[str], list[str]]] = {}
+            by_event: dict[str, tuple[list[str], list[str]]] = {}
             for event_id, article, outlet in conn.execute(
-                "SELECT event_id, article, outlet FROM event_sources ORDER BY event_id, seq"
+                "SELECT event_id, article, outlet FROM event_sources ORDER BY rowid"
             ):
-                articles, outlets, names = lists.setdefault(event_id, ([], [], []))
-                if article not in articles:
-                    articles.append(article)
-                if outlet and outlet not in names:
-                    names.append(outlet)
-                    outlets.append(slugify(outlet))
+                entry = by_event.get(event_id)
+                if entry is None:
+                    entry = by_event[event_id] = ([], [])
+                entry[0].append(article)
+                entry[1].append(outlet)
             rows = conn.execute(f"SELECT {', '.join(scalar)} FROM events {_EVENT_ORDER}").fetchall()
         columns = _columns(rows, scalar)
-        empty: tuple[list[str], list[str], list[str]] = ([], [], [])
-        per_event = [lists.get(event_id, empty) for event_id in columns["id"]]
-        for i, name in enumerate(_LIST_COLUMNS):
-            columns[name] = [x[i] for x in per_event]
+        # Few distinct outlet lists recur over many events: work each out once.
+        outlet_lists: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
+        articles, outlets, names = [], [], []
+        empty: tuple[list[str], list[str]] = ([], [])
+        for event_id in columns["id"]:
+            event_articles, event_outlets = by_event.get(event_id, empty)
+            articles.append(list(dict.fromkeys(event_articles)) if len(event_articles) > 1 else event_articles)
+            key = tuple(event_outlets)
+            known = outlet_lists.get(key)
+            if known is None:
+                mine = [o for o in dict.fromkeys(event_outlets) if o]
+                known = outlet_lists[key] = (mine, [slugify(o) for o in mine])
+            names.append(list(known[0]))
+            outlets.append(list(known[1]))
+        columns.update(articles=articles, outlets=outlets, outlet_names=names)
         return _frame(columns, EVENTS_FRAME_COLUMNS, dates=_DATE_FIELDS, ints=_INT_FIELDS,
                       floats=("lat", "lon"), counts=("n_sources",))
 
@@ -441,7 +451,7 @@ class Store:
         """One row per (event, reporting article): event_id, article, outlet, outlet_id, url, evidence."""
         with self._connect() as conn:
             rows = conn.execute(
-                "SELECT event_id, article, outlet, url, evidence FROM event_sources ORDER BY event_id, seq"
+                "SELECT event_id, article, outlet, url, evidence FROM event_sources ORDER BY rowid"
             ).fetchall()
         columns = _columns(rows, ("event_id", "article", "outlet", "url", "evidence"))
         ids = {name: slugify(name) for name in set(columns["outlet"])}
@@ -478,27 +488,25 @@ class Store:
 
 _LIST_COLUMNS = ("articles", "outlets", "outlet_names")
 _ARTICLE_COLUMNS = "file, text, title, outlet, url, published, published_note"
-_EVENT_ORDER = "ORDER BY coalesce(date, date_earliest) IS NULL, coalesce(date, date_earliest), id"
+# _write_events writes events in date order and each event's sources together in order, so rowid
+# order is the reading order of both tables without a sort.
+_EVENT_ORDER = "ORDER BY rowid"
 
 
-class _DateCache(dict):
-    """ISO text to date, parsing each distinct value once (frames repeat the same few thousand days)."""
-
-    def __call__(self, value: str | None) -> date | None:
-        if value is None:
-            return None
-        found = self.get(value)
-        if found is None:
-            found = self[value] = date.fromisoformat(value)
-        return found
-
-
+@functools.lru_cache(maxsize=8192)
 def _date(value: str | None) -> date | None:
+    """ISO text to a date, parsing each distinct day once (tables repeat the same few thousand days)."""
     return date.fromisoformat(value) if value else None
 
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _date_order(event: Event) -> tuple[bool, date, str]:
+    """Dated events first, by best date (or earliest bound), then id."""
+    day = event.date or event.date_earliest
+    return (day is None, day or date.min, event.id)
 
 
 def _fingerprint(article: Article) -> tuple[Any, ...]:
@@ -511,30 +519,17 @@ def _event_values(event: Event) -> tuple[Any, ...]:
     return tuple(_iso(getattr(event, f)) if f in _DATE_FIELDS else getattr(event, f) for f in EVENT_FIELDS)
 
 
-def _event_from_row(row: tuple[Any, ...], dates: _DateCache) -> Event:
-    values = dict(zip(EVENT_FIELDS, row))
-    for f in _DATE_FIELDS:
-        values[f] = dates(values[f])
-    return Event(**values)
+def _event_from_row(row: tuple[Any, ...]) -> Event:
+    values = list(row)
+    for i in _DATE_INDEXES:
+        values[i] = _date(values[i])
+    return Event(*values)
 
 
 def _article_from_row(row: tuple[Any, ...]) -> Article:
     file, text, title, outlet, url, published, note = row
     return Article(file=file, text=text, title=title, outlet=outlet, url=url, published=_date(published),
                    published_note=note)
-
-
-def _unique_ids(events: list[Event]) -> list[Event]:
-    """Keep merge_events' ids, suffixing '-2', '-3'... on the rare collision so the primary key holds."""
-    seen: set[str] = set()
-    for event in events:
-        candidate, n = event.id, 1
-        while candidate in seen:
-            n += 1
-            candidate = f"{event.id}-{n}"
-        event.id = candidate
-        seen.add(candidate)
-    return events
 
 
 def _place_name_ar(gazetteer: Gazetteer, place_id: str) -> str:
@@ -567,11 +562,10 @@ def _frame(
     counts: Iterable[str] = (),
 ) -> pd.DataFrame:
     """A frame with dates as datetime.date or None (object dtype), nullable Int64 counts and list cells."""
-    parse = _DateCache()
     typed: dict[str, Any] = {}
     for name, values in columns.items():
         if name in dates:
-            typed[name] = pd.Series([parse(v) for v in values], dtype=object)
+            typed[name] = pd.Series([_date(v) for v in values], dtype=object)
         elif name in ints:
             typed[name] = pd.array(values, dtype="Int64")
         elif name in floats:

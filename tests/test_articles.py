@@ -106,11 +106,11 @@ def test_single_file_uses_the_catalogue_of_its_folder(tmp_path):
     path = _write(tmp_path, "one.txt", ARABIC)
     _write(tmp_path, "two.txt", ARABIC)
     _write(tmp_path, "articles.csv", f"{HEADER}\none.txt,عنوان,Outlet One,https://example.org/1,2021-12-31,note\n"
-                                     "two.txt,,,,not-a-date,\n")
+                                     "two.txt,,,,not-a-date,\nghost.txt,,,,,\n")
 
     result = load_articles([path])
 
-    assert result.errors == []  # two.txt's bad row is not this load's concern
+    assert result.errors == []  # the rows of two.txt and ghost.txt are not this load's concern
     (article,) = result.articles
     assert (article.title, article.outlet, article.url, article.published, article.published_note) == (
         "عنوان", "Outlet One", "https://example.org/1", date(2021, 12, 31), "note"
@@ -182,6 +182,17 @@ def test_wrong_header_is_one_error_naming_the_catalogue(tmp_path, header, reason
     assert article.outlet == outlet
     assert len(result.errors) == 1
     assert result.errors[0].path == str(catalogue) and reason in result.errors[0].reason
+
+
+def test_catalogue_errors_are_reported_once_for_several_single_files(tmp_path):
+    paths = [_write(tmp_path, name, ARABIC) for name in ("a.txt", "b.txt")]
+    catalogue = _write(tmp_path, "articles.csv", "file,title,outlet\na.txt,عنوان,Outlet A\n")
+
+    result = load_articles(paths)
+
+    assert [a.file for a in result.articles] == ["a.txt", "b.txt"]
+    assert result.articles[0].outlet == "Outlet A"
+    assert [e.path for e in result.errors] == [str(catalogue)]
 
 
 def test_non_utf8_catalogue_is_ignored_with_one_error(tmp_path):

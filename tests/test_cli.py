@@ -23,6 +23,7 @@ EVENT_KEYS = {
     "geo_precision", "governorate", "weapon", "projectiles", "target", "outcome", "killed", "wounded",
     "claimed_by", "sources", "articles",
 }
+EVENT_SCALARS = EVENT_KEYS - {"sources", "articles", "lat", "lon"}
 GEOCODE_KEYS = ["query", "id", "name_en", "name_ar", "kind", "governorate", "lat", "lon", "source"]
 
 
@@ -228,6 +229,11 @@ def test_export_csv_and_geojson_parse_back(tmp_path, seeds_dir, seed_jsonl):
     assert len(collection["features"]) == len(rows)
     by_id = {e["id"]: e for e in seed_jsonl}
     for feature in collection["features"]:
-        props = feature["properties"]
-        assert feature["geometry"] == {"type": "Point", "coordinates": [props["lon"], props["lat"]]}
-        assert props == by_id[props["id"]]
+        props, event = feature["properties"], by_id[feature["id"]]
+        assert feature["geometry"] == {"type": "Point", "coordinates": [event["lon"], event["lat"]]}
+        assert {k: props[k] for k in EVENT_SCALARS} == {k: event[k] for k in EVENT_SCALARS}
+        assert props["articles"] == event["articles"]
+    for row in rows:
+        event = by_id[row["id"]]
+        assert row["articles"] == ";".join(event["articles"])
+        assert (row["date"] or None, float(row["lat"])) == (event["date"], event["lat"])

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from rasd.extract import extract_article
+from rasd.extract import extract_article, extract_events
 from rasd.models import Article
 from rasd.segment import clauses, sentences
 
@@ -115,3 +115,12 @@ def test_convoy_between_two_towns_is_one_event_at_the_first():
 def test_launch_site_is_not_the_target():
     text = "انطلقت الصواريخ من قضاء هيت وسقطت داخل قاعدة عين الأسد التي تضم قوات أمريكية أمس."
     assert [e.place for e in _events(text)] == ["ain-al-asad"]
+
+
+def test_reprints_of_an_undated_report_are_one_event():
+    text = "وفي النجف جرى استهداف المعهد الأميركي، بحسب مصدر أمني."
+    articles = [Article(file=f"{i}.txt", text=text) for i in range(3)]
+    events = extract_events(articles)
+    assert len(events) == 1
+    assert events[0].date_precision == "unknown"
+    assert sorted(events[0].articles) == ["0.txt", "1.txt", "2.txt"]
