@@ -68,7 +68,7 @@ def _precision_key(e: Event) -> tuple[int, int]:
     return (_DATE_RANK.get(e.date_precision, 4), _GEO_RANK.get(e.geo_precision, 3))
 
 
-def _absorb(primary: Event, other: Event) -> None:
+def _absorb(primary: Event, other: Event, known: set[str]) -> None:
     """Fold another report of the same attack into the primary one (the most precise report)."""
     if _GEO_RANK.get(other.geo_precision, 3) < _GEO_RANK.get(primary.geo_precision, 3):
         primary.place, primary.place_name = other.place, other.place_name
@@ -95,13 +95,20 @@ def _absorb(primary: Event, other: Event) -> None:
         if theirs is not None and (mine is None or theirs > mine):
             setattr(primary, attr, theirs)
     primary.claimed_by = primary.claimed_by or other.claimed_by
-    known = {s.article for s in primary.sources}
-    primary.sources.extend(s for s in other.sources if s.article not in known)
+    for source in other.sources:
+        if source.article not in known:
+            known.add(source.article)
+            primary.sources.append(source)
 
 
 def _lead(event: Event) -> Event:
     """A copy of a report to merge others into, so the caller's events stay as they were."""
     return Event(**{f: getattr(event, f) for f in Event.__slots__ if f != "sources"}, sources=list(event.sources))
+
+
+def _register(lead: Event, articles: dict[int, set[str]]) -> Event:
+    articles[id(lead)] = {s.article for s in lead.sources}
+    return lead
 
 
 def merge_events(
@@ -113,23 +120,25 @@ def merge_events(
     by_governorate: dict[str, list[Event]] = {}
     # Across articles an undated report merges only with a reprint of itself (same place, weapon, sentence).
     reprints: dict[tuple[str, str, str], Event] = {}
+    # The articles each lead already cites, so adding a source stays constant-time.
+    articles: dict[int, set[str]] = {}
     out: list[Event] = []
     for event in sorted(events, key=_precision_key):
         if not same_article and event.date_precision == "unknown":
             key = (cluster(event.place), event.weapon, normalize_arabic(event.sources[0].evidence if event.sources else ""))
             if key in reprints:
-                _absorb(reprints[key], event)
+                _absorb(reprints[key], event, articles[id(reprints[key])])
                 continue
-            reprints[key] = _lead(event)
+            reprints[key] = _register(_lead(event), articles)
             out.append(reprints[key])
             continue
         leads = by_governorate.setdefault(event.governorate, [])
         # The lead carries the narrowed date of everything merged into it, so comparing with it suffices.
         lead = next((m for m in leads if _compatible(m, event, same_article=same_article, cluster=cluster)), None)
         if lead is not None:
-            _absorb(lead, event)
+            _absorb(lead, event, articles[id(lead)])
             continue
-        lead = _lead(event)
+        lead = _register(_lead(event), articles)
         leads.append(lead)
         out.append(lead)
     out.sort(key=lambda e: (e.date or e.date_earliest or _FAR_FUTURE, e.place, e.weapon))
