@@ -13,7 +13,7 @@ def main() -> None:
     """Draw the events page."""
     ctx = layout.begin("events")
     lang = ctx.lang
-    st.dataframe(tables.events_table(tables.sort_by_date(ctx.shown), lang=lang), hide_index=True, width="stretch")
+    tables.show(tables.events_table(tables.sort_by_date(ctx.shown), lang=lang, governorates=ctx.choices.governorates))
     csv_col, geojson_col, cite_col = st.columns(3)
     csv_col.download_button(t("download.csv", lang), acled_csv(ctx.shown), file_name="rasd-events.csv",
                             mime="text/csv", help=t("download.csv_help", lang), key="events.csv")

@@ -14,9 +14,10 @@ def main() -> None:
     gazetteer = data.gazetteer()
     attacks = tables.attacks_per_place(ctx.shown)
     places = gazetteer.search(query) if query.strip() else tables.by_attacks(list(gazetteer.places), attacks)
-    table = tables.places_table(places, attacks, lang=lang)
+    names = {g.governorate: ctx.choices.governorates.get(gazetteer.governorate_id(g.governorate), g.governorate)
+             for g in gazetteer.governorates()}
     st.caption(t("count.shown", lang, shown=len(places), total=len(gazetteer.places)))
-    st.dataframe(table, hide_index=True, width="stretch")
+    tables.show(tables.places_table(places, attacks, lang=lang, governorates=names))
 
 
 layout.run(main)

@@ -11,7 +11,7 @@ def main() -> None:
     ctx = layout.begin("sources")
     lang = ctx.lang
     articles = tables.articles_shown(data.articles_frame(), ctx.shown, ctx.view.filters)
-    st.dataframe(tables.articles_table(articles, lang=lang), hide_index=True, width="stretch")
+    tables.show(tables.articles_table(articles, lang=lang))
     if articles.empty:
         st.info(t("empty.no_events", lang))
         return
@@ -19,11 +19,11 @@ def main() -> None:
     files = list(titles)
     first = tables.first_article(files, data.event(ctx.view.event) if ctx.view.event else None)
     file = st.selectbox(t("event.article", lang), files, index=files.index(first), key="sources.article",
-                        format_func=lambda f: f"{titles[f] or f} · {f}")
+                        format_func=lambda f: panels.article_choice(titles[f], f))
     article = data.article(file)
     if article is not None:
         panels.article_details(article, data.article_flags(file), data.events_of_article(file), ctx.events,
-                               lang=lang)
+                               lang=lang, governorates=ctx.choices.governorates)
 
 
 layout.run(main)

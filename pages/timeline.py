@@ -13,8 +13,8 @@ def main() -> None:
     chart = timeline_chart(ctx.shown, milestones=load_milestones(), lang=ctx.lang, start=filters.start, end=filters.end)
     selection = st.altair_chart(chart, on_select="rerun", key="timeline.chart", width="stretch")
     interact.take_span(ctx.view, span_from_selection(selection))
-    st.dataframe(tables.events_table(tables.sort_by_date(ctx.shown), lang=ctx.lang), hide_index=True,
-                 width="stretch")
+    tables.show(tables.events_table(tables.sort_by_date(ctx.shown), lang=ctx.lang,
+                                    governorates=ctx.choices.governorates))
 
 
 layout.run(main)

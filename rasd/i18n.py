@@ -127,6 +127,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "places.aliases": ("Other spellings", "تهجئات أخرى"),
     "places.name_en": ("English name", "الاسم بالإنجليزية"),
     "places.name_ar": ("Arabic name", "الاسم بالعربية"),
+    "table.date_help": (
+        "The day, month or year reported; 2024-08-01–10 is a span of days, ≈ an approximate day. "
+        "The event panel and the downloads give the full record.",
+        "اليوم أو الشهر أو السنة كما وردت في التقرير؛ 2024-08-01–10 فترة من الأيام، و≈ يوم تقريبي. "
+        "السجل الكامل في لوحة الحدث وفي الملفات المنزّلة.",
+    ),
     # Dates.
     "date.since": ("since {date}", "منذ {date}"),
     "date.until": ("until {date}", "حتى {date}"),

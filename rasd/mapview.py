@@ -37,16 +37,20 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
+from geo.gazetteer import default_gazetteer, read_governorates
 from rasd import offline
-from rasd.i18n import direction, label, t
+from rasd.i18n import direction, is_rtl, label, t
 from rasd.palette import WEAPON_COLORS, WEAPON_SHAPES
 from rasd.vocab import DATE_PRECISIONS, GEO_PRECISIONS, WEAPONS
 
 DEFAULT_CENTER = (33.2, 43.7)
 DEFAULT_ZOOM = 6
-SELECTED_ZOOM = 10
+# Close enough to tell the selected event from its neighbours, far enough to keep towns around it in view.
+SELECTED_ZOOM = 8
 MIN_ZOOM = 4
 MAX_ZOOM = 18
+# A map narrower than this starts with its legend folded to a button.
+LEGEND_OPEN_FROM_PX = 480
 ATTRIBUTION = "Boundaries: Natural Earth (public domain)"
 _OSM_ATTRIBUTION = "&copy; OpenStreetMap contributors"
 
@@ -70,9 +74,11 @@ class SymbolStyle:
 PRECISION_STYLES: dict[str, SymbolStyle] = {
     "site": SymbolStyle(16, 1.0, False),
     "town": SymbolStyle(16, 0.4, False),
-    "district": SymbolStyle(22, 0.0, True),
-    "governorate": SymbolStyle(28, 0.0, True),
+    "district": SymbolStyle(22, 0.2, True),
+    "governorate": SymbolStyle(28, 0.14, True),
 }
+# The national capital's label is placed first, so it is never the one hidden when labels collide.
+_NATIONAL_CAPITAL = "baghdad"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,15 +171,42 @@ def symbol_svg(weapon: str, precision: str) -> str:
     style = PRECISION_STYLES.get(precision, PRECISION_STYLES["governorate"])
     color = WEAPON_COLORS.get(weapon, WEAPON_COLORS["unknown"])
     shape = WEAPON_SHAPES.get(weapon, WEAPON_SHAPES["unknown"])
+    halo = ""
     if style.dashed:
-        paint = f'fill="none" stroke="{color}" stroke-width="2.4" stroke-dasharray="3.5 2.5"'
+        # A white outline under the dashes keeps them readable over boundaries and other markers.
+        halo = f'<g fill="none" stroke="#ffffff" stroke-width="4.2" stroke-opacity="0.9">{shape}</g>'
+        paint = (f'fill="{color}" fill-opacity="{style.fill_opacity}" stroke="{color}" stroke-width="2.8" '
+                 f'stroke-dasharray="5 2.5"')
     else:
         paint = f'fill="{color}" fill-opacity="{style.fill_opacity}" stroke="{color}" stroke-width="1.6"'
         if style.fill_opacity == 1.0:
             paint = f'fill="{color}" stroke="#1b1b1b" stroke-width="1.2"'
     return (
         f'<svg viewBox="0 0 24 24" width="{style.size}" height="{style.size}" aria-hidden="true">'
-        f"<g {paint}>{shape}</g></svg>"
+        f"{halo}<g {paint}>{shape}</g></svg>"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceLabel:
+    """A place named on the base map: where it is and its name in one language."""
+
+    name: str
+    lat: float
+    lon: float
+
+
+@lru_cache(maxsize=4)
+def capital_labels(*, lang: str = "en") -> tuple[PlaceLabel, ...]:
+    """The governorate capitals (cities of the gazetteer), national capital first, named in lang."""
+    gazetteer = default_gazetteer()
+    ids = list(dict.fromkeys(g.capital for g in read_governorates()))
+    ids.sort(key=lambda i: i != _NATIONAL_CAPITAL)
+    places = [gazetteer.get(i) for i in ids if gazetteer.has(i)]
+    arabic = is_rtl(lang)
+    return tuple(
+        PlaceLabel(name=(p.name_ar or p.name_en) if arabic else (p.name_en or p.name_ar), lat=p.lat, lon=p.lon)
+        for p in places if p.kind == "city"
     )
 
 
@@ -254,6 +287,8 @@ class _PlainScriptLayer(JSCSSMixin, Layer):
         for name, url in self.default_css:
             figure.header.add_child(CssLink(url), name=name)
         script = self._template.module.__dict__["script"](self, kwargs)
+        # The indentation of the template is not sent: the script holds no multi-line string literal.
+        script = "\n".join(line.strip() for line in script.splitlines() if line.strip())
         figure.script.add_child(_PlainText(script), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
@@ -270,11 +305,29 @@ class _MapSetup(folium.MacroElement):
         .rasd-icon svg { display: block; overflow: visible; }
         .rasd-cluster { background: rgba(38, 50, 56, 0.25); }
         .rasd-cluster div { background: rgba(38, 50, 56, 0.82); color: #fff; font-weight: 600; }
-        .rasd-legend { background: rgba(255, 255, 255, 0.92); padding: 6px 8px; border-radius: 4px;
-          box-shadow: 0 1px 4px rgba(0, 0, 0, 0.3); font: 12px/1.3 sans-serif; max-width: 220px; }
-        .rasd-legend h4 { margin: 4px 0 2px; font-size: 12px; }
-        .rasd-legend-row { display: flex; align-items: center; gap: 6px; min-height: 20px; }
-        .rasd-legend-row svg { flex: 0 0 auto; }
+        .rasd-legend { background: rgba(255, 255, 255, 0.94); padding: 2px 6px 4px; border-radius: 4px;
+          box-shadow: 0 1px 4px rgba(0, 0, 0, 0.3); font: 11px/1.25 sans-serif; width: 112px; }
+        .rasd-legend-toggle { display: block; width: 100%; border: 0; background: none; padding: 2px 0;
+          font: 600 11px/1.4 sans-serif; color: #333; cursor: pointer; text-align: start; }
+        .rasd-legend-toggle::after { content: " ▾"; }
+        .rasd-legend-closed { width: auto; }
+        .rasd-legend-closed .rasd-legend-toggle::after { content: " ▸"; }
+        [dir=rtl].rasd-legend-closed .rasd-legend-toggle::after { content: " ◂"; }
+        .rasd-legend-closed .rasd-legend-body { display: none; }
+        .rasd-legend h4 { margin: 3px 0 1px; font-size: 10.5px; color: #444; }
+        .rasd-legend-row { display: flex; align-items: center; gap: 5px; min-height: 17px; }
+        .rasd-legend-row svg { flex: 0 0 auto; width: 14px; height: 14px; }
+        .rasd-legend-row[data-precision] svg { width: 17px; height: 17px; }
+        .rasd-place { background: #7a8086; border: 1px solid #fff; border-radius: 50%; box-sizing: border-box; }
+        .rasd-place-name { position: absolute; top: 50%; transform: translateY(-50%); white-space: nowrap;
+          font: 11px/1.2 sans-serif; color: #4f555b; pointer-events: none;
+          text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
+        .rasd-place-e { left: 8px; }
+        .rasd-place-w { right: 8px; }
+        .rasd-place-n, .rasd-place-s { left: 50%; transform: translateX(-50%); }
+        .rasd-place-n { top: auto; bottom: 8px; }
+        .rasd-place-s { top: 8px; }
+        .rasd-place-hidden { visibility: hidden; }
         .rasd-popup { font: 13px/1.4 sans-serif; }
         .rasd-popup-head { font-weight: 600; }
         .rasd-popup-meta { color: #555; font-size: 11px; }
@@ -288,6 +341,9 @@ class _MapSetup(folium.MacroElement):
             {{ this._parent.get_name() }}.createPane("rasdSelected");
             {{ this._parent.get_name() }}.getPane("rasdSelected").style.zIndex = 640;
             {{ this._parent.get_name() }}.getPane("rasdSelected").style.pointerEvents = "none";
+            {{ this._parent.get_name() }}.createPane("rasdPlaces");
+            {{ this._parent.get_name() }}.getPane("rasdPlaces").style.zIndex = 450;
+            {{ this._parent.get_name() }}.getPane("rasdPlaces").style.pointerEvents = "none";
         {% endmacro %}
         """
     )
@@ -306,14 +362,7 @@ class _BoundaryLayer(_PlainScriptLayer):
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = (function () {
-                var names = {{ this.name_property|tojson }};
                 var plain = {{ this.style|tojson }};
-                var hover = {{ this.hover_style|tojson }};
-                function esc(s) {
-                    return String(s).replace(/[&<>"']/g, function (c) {
-                        return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
-                    });
-                }
                 function decode(text) {
                     var points = [], i = 0, lat = 0, lon = 0;
                     function next() {
@@ -334,16 +383,46 @@ class _BoundaryLayer(_PlainScriptLayer):
                         coordinates: f.polygons.map(function (rings) { return rings.map(decode); })
                     }};
                 });
-                var layer = L.geoJSON({type: "FeatureCollection", features: features}, {
-                    style: function () { return plain; },
-                    interactive: {{ this.interactive|tojson }},
-                    onEachFeature: function (feature, part) {
-                        if (!names) { return; }
-                        part.bindTooltip(esc(feature.properties[names] || ""), {sticky: true});
-                        part.on("mouseover", function () { part.setStyle(hover); });
-                        part.on("mouseout", function () { part.setStyle(plain); });
-                    }
+                var options = {style: function () { return plain; }, interactive: {{ this.interactive|tojson }}};
+                {%- if this.name_property %}
+                var map = {{ this._parent.get_name() }};
+                var names = {{ this.name_property|tojson }};
+                var hover = {{ this.hover_style|tojson }};
+                function esc(s) {
+                    return String(s).replace(/[&<>"']/g, function (c) {
+                        return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+                    });
+                }
+                {# A map drawn afresh under a still pointer (after a click reran the page) gets mouse events
+                   from the browser: names show only once the pointer has really moved over this map. #}
+                var moved = false, still = null;
+                function arm(e) {
+                    if (!still) { still = e.containerPoint; }
+                    if (!moved && e.containerPoint.distanceTo(still) > 3) { moved = true; }
+                }
+                options.onEachFeature = function (feature, part) {
+                    part.bindTooltip(esc(feature.properties[names] || ""), {
+                        sticky: false, direction: "center", opacity: 0.85
+                    });
+                    var quiet = false;
+                    part.on("tooltipopen", function () { if (!moved || quiet) { part.closeTooltip(); } });
+                    part.on("mouseover", function () { if (moved) { part.setStyle(hover); } });
+                    part.on("mousemove", function (e) {
+                        arm(e);
+                        if (moved && !quiet && !part.isTooltipOpen()) { part.setStyle(hover); part.openTooltip(); }
+                    });
+                    part.on("mouseout", function () { quiet = false; part.setStyle(plain); });
+                    {# Leaflet opens a tooltip on click too: a clicked governorate shows no name until left. #}
+                    part.on("click", function () { quiet = true; part.closeTooltip(); });
+                };
+                map.on("mousemove", arm);
+                {%- endif %}
+                var layer = L.geoJSON({type: "FeatureCollection", features: features}, options);
+                {%- if this.name_property %}
+                map.on("movestart zoomstart", function () {
+                    layer.eachLayer(function (part) { part.closeTooltip(); });
                 });
+                {%- endif %}
                 return layer;
             })();
             {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -423,7 +502,7 @@ class _EventLayer(_PlainScriptLayer, folium.plugins.MarkerCluster):
                 function prepare(marker) {
                     if (!marker || !marker.rasdRow || marker.getTooltip()) { return false; }
                     var r = marker.rasdRow;
-                    // A string tooltip: st_folium returns its text content, which ends with the event id.
+                    {# A string tooltip: st_folium returns its text content, which ends with the event id. #}
                     marker.bindTooltip(esc(summary(r)) + " \u00b7 #" + esc(r[5]), {direction: "top"});
                     marker.bindPopup(popupFor, {maxWidth: 280});
                     return true;
@@ -457,16 +536,20 @@ class _EventLayer(_PlainScriptLayer, folium.plugins.MarkerCluster):
                 }
                 cluster.on("mouseover", function (e) { if (prepare(e.layer)) { e.layer.openTooltip(); } });
                 cluster.on("click", function (e) { if (prepare(e.layer)) { e.layer.openPopup(); } });
+                cluster.options.chunkProgress = function (done, total) {
+                    if (done >= total) { cluster.rasdLoaded = true; cluster.fire("rasdloaded"); }
+                };
                 cluster.addLayers(markers);
                 cluster.rasdLatLngs = function () {
                     return rows.map(function (r) { return [places[r[0]][0], places[r[0]][1]]; });
                 };
-                {%- if this.selected %}
-                L.circleMarker([{{ this.selected.lat }}, {{ this.selected.lon }}], {
-                    radius: 17, weight: 3, color: "#111111", opacity: 0.9, fill: false,
-                    interactive: false, pane: "rasdSelected", className: "rasd-selected"
-                }).addTo({{ this._parent.get_name() }});
-                {%- endif %}
+                cluster.rasdMarker = function (id) {
+                    for (var i = 0; i < markers.length; i++) {
+                        if (markers[i].rasdRow[5] === id) { return markers[i]; }
+                    }
+                    return null;
+                };
+                cluster.rasdIcon = icon;
                 return cluster;
             })();
             {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -474,7 +557,7 @@ class _EventLayer(_PlainScriptLayer, folium.plugins.MarkerCluster):
         """
     )
 
-    def __init__(self, payload: MapPayload, *, lang: str, name: str, selected: _Selected | None) -> None:
+    def __init__(self, payload: MapPayload, *, lang: str, name: str) -> None:
         super().__init__(
             name=name, overlay=True, control=True, show=_ADDED_BY_SCRIPT,
             spiderfyOnMaxZoom=True, showCoverageOnHover=False, zoomToBoundsOnClick=True,
@@ -491,7 +574,148 @@ class _EventLayer(_PlainScriptLayer, folium.plugins.MarkerCluster):
             "sizes": [PRECISION_STYLES[g].size for g in GEO_PRECISIONS],
             "icons": [[symbol_svg(w, g) for g in GEO_PRECISIONS] for w in WEAPONS],
         })
+
+
+class _SelectedLayer(_PlainScriptLayer):
+    """The selected event in its own layer above the markers: a ring, and its symbol while a cluster hides it."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function () {
+                var map = {{ this._parent.get_name() }}, events = {{ this.events.get_name() }};
+                var where = L.latLng({{ this.selected.lat }}, {{ this.selected.lon }});
+                var group = L.layerGroup();
+                L.circleMarker([{{ this.selected.lat }}, {{ this.selected.lon }}], {
+                    radius: 23, weight: 7, color: "#ffffff", opacity: 0.9, fill: false,
+                    interactive: false, pane: "rasdSelected"
+                }).addTo(group);
+                L.circleMarker([{{ this.selected.lat }}, {{ this.selected.lon }}], {
+                    radius: 23, weight: 3, color: "#111111", opacity: 0.95, fill: false,
+                    interactive: false, pane: "rasdSelected", className: "rasd-selected"
+                }).addTo(group);
+                var symbol = null;
+                {# Its own symbol is drawn only while the event is folded into a cluster drawn somewhere else. #}
+                function sync() {
+                    var marker = events.rasdMarker({{ this.selected_id_js }});
+                    if (!marker || !map.hasLayer(events)) { return; }
+                    var parent = events.getVisibleParent(marker), show = false;
+                    if (parent && parent !== marker) {
+                        var a = map.latLngToLayerPoint(parent.getLatLng()), b = map.latLngToLayerPoint(where);
+                        show = a.distanceTo(b) > 20;
+                    }
+                    if (show && !symbol) {
+                        symbol = L.marker(where, {
+                            icon: events.rasdIcon(marker.rasdRow[2], marker.rasdRow[3]),
+                            interactive: false, keyboard: false, pane: "rasdSelected"
+                        }).addTo(group);
+                    } else if (!show && symbol) {
+                        group.removeLayer(symbol);
+                        symbol = null;
+                    }
+                }
+                map.on("zoomend moveend", sync);
+                events.on("animationend rasdloaded", sync);
+                if (events.rasdLoaded) { sync(); }
+                return group;
+            })();
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, events: _EventLayer, selected: _Selected) -> None:
+        super().__init__(name="selected", overlay=True, control=False, show=_ADDED_BY_SCRIPT)
+        self._name = "RasdSelected"
+        self.events = events
         self.selected = selected
+        self.selected_id_js = script_json(selected.id)
+
+
+class _PlaceLabelLayer(_PlainScriptLayer):
+    """Grey dots and names of major places under the events, with labels that would collide left out."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function () {
+                var map = {{ this._parent.get_name() }};
+                var capitals = {{ this.data_js }};
+                var sides = {{ this.sides|tojson }};
+                var group = L.layerGroup();
+                var markers = capitals.map(function (p) {
+                    var name = document.createElement("span");
+                    name.className = "rasd-place-name rasd-place-" + sides[0];
+                    name.dir = "auto";
+                    name.textContent = p[2];
+                    return L.marker([p[0], p[1]], {
+                        icon: L.divIcon({html: name, className: "rasd-place", iconSize: [7, 7]}),
+                        interactive: false, keyboard: false, pane: "rasdPlaces"
+                    }).addTo(group);
+                });
+                function covered(a, list) {
+                    var area = 0;
+                    for (var i = 0; i < list.length; i++) {
+                        var b = list[i];
+                        var w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+                        var h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+                        if (w > 0 && h > 0) { area += w * h; }
+                    }
+                    return area;
+                }
+                {# Event symbols and clusters drawn right now, as boxes in layer pixels. #}
+                function eventBoxes() {
+                    var pane = map.getPane("markerPane"), origin = map.getContainer().getBoundingClientRect();
+                    return Array.prototype.map.call(pane.querySelectorAll(".leaflet-marker-icon"), function (el) {
+                        var r = el.getBoundingClientRect();
+                        var a = map.containerPointToLayerPoint([r.left - origin.left, r.top - origin.top]);
+                        return [a.x, a.y, a.x + r.width, a.y + r.height];
+                    });
+                }
+                {# Places come most important first. A name goes after its dot, before it, above or below it, clear
+                   of the names placed so far, where events cover it least; with no clear side it is hidden. #}
+                function declutter() {
+                    var points = markers.map(function (m) { return map.latLngToLayerPoint(m.getLatLng()); });
+                    var taken = points.map(function (p) { return [p.x - 4, p.y - 4, p.x + 4, p.y + 4]; });
+                    var events = eventBoxes();
+                    markers.forEach(function (m, i) {
+                        var el = m.getElement(), name = el && el.firstChild;
+                        if (!name) { return; }
+                        var w = name.offsetWidth, h = name.offsetHeight, p = points[i], side = null;
+                        var boxes = sides.map(function (s) {
+                            if (s === "e") { return [p.x + 7, p.y - h / 2, p.x + 9 + w, p.y + h / 2]; }
+                            if (s === "w") { return [p.x - 9 - w, p.y - h / 2, p.x - 7, p.y + h / 2]; }
+                            if (s === "n") { return [p.x - w / 2, p.y - 9 - h, p.x + w / 2, p.y - 5]; }
+                            return [p.x - w / 2, p.y + 5, p.x + w / 2, p.y + 9 + h];
+                        });
+                        var best = Infinity;
+                        for (var k = 0; k < sides.length; k++) {
+                            var hidden = covered(boxes[k], events);
+                            if (!covered(boxes[k], taken) && hidden < best) { best = hidden; side = k; }
+                        }
+                        if (side !== null) { taken.push(boxes[side]); side = sides[side]; }
+                        name.className = "rasd-place-name rasd-place-" + (side || sides[0]) +
+                            (side ? "" : " rasd-place-hidden");
+                    });
+                }
+                group.on("add", function () { setTimeout(declutter, 0); });
+                map.on("zoomend resize", declutter);
+                {{ this.events.get_name() }}.on("animationend rasdloaded", declutter);
+                if (document.fonts && document.fonts.ready) { document.fonts.ready.then(declutter); }
+                return group;
+            })();
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: tuple[PlaceLabel, ...], events: _EventLayer, *, lang: str) -> None:
+        super().__init__(name="places", overlay=True, control=False, show=_ADDED_BY_SCRIPT)
+        self._name = "RasdPlaces"
+        self.events = events
+        # One shared array of [lat, lon, name]: a few hundred bytes for the 18 capitals.
+        self.data_js = script_json([[p.lat, p.lon, p.name] for p in labels])
+        self.sides = ["w", "e", "n", "s"] if is_rtl(lang) else ["e", "w", "n", "s"]
 
 
 class _HeatLayer(_PlainScriptLayer):
@@ -530,8 +754,22 @@ class _Legend(folium.MacroElement):
         {% macro script(this, kwargs) %}
             (function () {
                 var legend = L.control({position: {{ this.position|tojson }}});
-                legend.onAdd = function () {
+                legend.onAdd = function (map) {
                     var el = document.getElementById("rasd-legend") || L.DomUtil.create("div", "rasd-legend");
+                    var toggle = el.querySelector(".rasd-legend-toggle");
+                    function show(open) {
+                        el.classList.toggle("rasd-legend-closed", !open);
+                        if (toggle) { toggle.setAttribute("aria-expanded", open ? "true" : "false"); }
+                    }
+                    {# Open on the country-wide view of a map wide enough to spare the room; folded when zoomed
+                       in on a selection or narrow (a width of 0 is a map not laid out yet). #}
+                    var width = map.getSize().x;
+                    show(!(width > 0 && width < {{ this.open_from_px }}) && map.getZoom() <= {{ this.open_max_zoom }});
+                    if (toggle) {
+                        L.DomEvent.on(toggle, "click", function () {
+                            show(el.classList.contains("rasd-legend-closed"));
+                        });
+                    }
                     el.hidden = false;
                     L.DomEvent.disableClickPropagation(el);
                     L.DomEvent.disableScrollPropagation(el);
@@ -547,8 +785,10 @@ class _Legend(folium.MacroElement):
         super().__init__()
         self._name = "RasdLegend"
         self.dir = direction(lang)
-        # Top right lies over Iran and Turkey at the default view: it hides no Iraqi event.
+        # Top right, narrow, lies over Iran and Turkey at the default view: it hides no Iraqi event.
         self.position = "topright"
+        self.open_from_px = LEGEND_OPEN_FROM_PX
+        self.open_max_zoom = DEFAULT_ZOOM
         weapons = "".join(
             f'<div class="rasd-legend-row" data-weapon="{w}">{symbol_svg(w, "site")}'
             f"<span>{html.escape(label('weapon', w, lang))}</span></div>"
@@ -560,8 +800,10 @@ class _Legend(folium.MacroElement):
             for g in GEO_PRECISIONS
         )
         self.body = (
-            f"<h4>{html.escape(t('map.legend_weapon', lang))}</h4>{weapons}"
-            f"<h4>{html.escape(t('map.legend_precision', lang))}</h4>{precisions}"
+            f'<button type="button" class="rasd-legend-toggle" aria-expanded="true">'
+            f"{html.escape(t('map.legend', lang))}</button>"
+            f'<div class="rasd-legend-body"><h4>{html.escape(t("map.legend_weapon", lang))}</h4>{weapons}'
+            f'<h4>{html.escape(t("map.legend_precision", lang))}</h4>{precisions}</div>'
         )
 
 
@@ -585,6 +827,7 @@ def build_map(
     lang: str = "en",
     boundaries: bool = True,
     tiles: bool = False,
+    places: bool = True,
 ) -> folium.Map:
     """A folium map of the events that loads nothing from the internet unless tiles=True."""
     chosen = _selected(events, selected)
@@ -611,8 +854,12 @@ def build_map(
         _BoundaryLayer(
             "outline", name_property=None, style={"color": "#3c4043", "weight": 2, "fill": False},
         ).add_to(m)
-    layer = _EventLayer(event_payload(events, lang=lang), lang=lang, name=t("map.markers", lang), selected=chosen)
+    layer = _EventLayer(event_payload(events, lang=lang), lang=lang, name=t("map.markers", lang))
     layer.add_to(m)
+    if places:
+        _PlaceLabelLayer(capital_labels(lang=lang), layer, lang=lang).add_to(m)
+    if chosen is not None:
+        _SelectedLayer(layer, chosen).add_to(m)
     if heat:
         _HeatLayer(layer, name=t("map.heat", lang)).add_to(m)
         folium.LayerControl(collapsed=False).add_to(m)

@@ -24,13 +24,16 @@ WEEK_LIMIT = 731
 _TIME_UNITS = {"day": "utcyearmonthdate", "week": "utcyearweek", "month": "utcyearmonth"}
 _AXIS_FORMATS = {"day": "%d %b %Y", "week": "%d %b %Y", "month": "%b %Y"}
 _TITLES = {"day": "timeline.by_day", "week": "timeline.by_week", "month": "timeline.by_month"}
-CHART_HEIGHT_PX = 280
-# Label layout assumes the width of Streamlit's main column; a wider chart only adds room.
-CHART_WIDTH_PX = 700
-_CHAR_PX = 5.6
-_LABEL_LEVELS = 4
-_LABEL_TOP = 8
-_LABEL_ROW = 13
+# Height of the plot itself: the legend and the axis come on top of it (autosize fit-x, not fit).
+CHART_HEIGHT_PX = 320
+# Label layout assumes a plot at least this wide (Streamlit's main column at about 1024 px with the sidebar
+# open); a wider chart only adds room between the labels.
+CHART_WIDTH_PX = 640
+_FONT_PX = 11
+_CHAR_PX = 6.2
+_LABEL_LEVELS = 5
+_LABEL_TOP = 9
+_LABEL_ROW = 16
 
 
 # rank is the row's position in milestones.csv, which lists milestones by importance: when labels would
@@ -179,14 +182,21 @@ def timeline_chart(
     )
     lowest = _LABEL_TOP + _LABEL_ROW * (_LABEL_LEVELS - 1)
     levels = alt.Y("level:Q", axis=None, scale=alt.Scale(domain=[0, _LABEL_LEVELS - 1], range=[_LABEL_TOP, lowest]))
+    # Each label is drawn twice: a white outline first, so the text stays readable across rules and bars.
     texts = [
         alt.Chart(marks)
         .transform_filter(alt.datum.side == side)
-        .mark_text(align=side, dx=3 if side == "left" else -3, baseline="middle", fontSize=10, color="#333333")
+        .mark_text(align=side, dx=4 if side == "left" else -4, baseline="middle", fontSize=_FONT_PX,
+                   color="#222222", **halo)
         .encode(x=milestone_x, y=levels, text="text:N")
+        for halo in ({"stroke": "#ffffff", "strokeWidth": 3, "strokeOpacity": 0.9}, {})
         for side in ("left", "right")
     ]
-    return alt.layer(bars, rules, *texts).resolve_scale(y="independent").properties(height=CHART_HEIGHT_PX)
+    return (
+        alt.layer(bars, rules, *texts)
+        .resolve_scale(y="independent")
+        .properties(height=CHART_HEIGHT_PX, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +212,7 @@ def _place_labels(milestones: Sequence[Milestone], lo: date, hi: date, lang: str
     placed: dict[Milestone, _Placement] = {}
     for m in sorted(milestones, key=lambda m: m.rank):
         x = (m.date - lo).days * px_per_day
-        width = len(m.label(lang)) * _CHAR_PX + 6
+        width = len(m.label(lang)) * _CHAR_PX + 10
         side = "left" if x + width <= CHART_WIDTH_PX else "right"
         a, b = (x, x + width) if side == "left" else (x - width, x)
         for level, row in enumerate(rows):

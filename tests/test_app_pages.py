@@ -153,8 +153,11 @@ def test_deep_link_to_the_timeline_shows_that_view(use_db: Path, events: pd.Data
     expected = shown(events, {"start": "2022-01-01", "weapon": "drone"})
     listed = at.dataframe[0].value
     assert sorted(listed["id"]) == sorted(expected["id"])
-    dates = [d for d in listed[t("event.date", "en")] if isinstance(d, date)]
-    assert dates == sorted(dates)
+    # The date column is text (an em dash when unknown); the rows are in the order of the events' dates.
+    days = expected.set_index("id")["date"]
+    dated = [days[i] for i in listed["id"] if isinstance(days[i], date)]
+    assert dated == sorted(dated)
+    assert all(isinstance(days[i], date) for i in list(listed["id"])[: len(dated)]), "undated events come last"
 
 
 def test_a_span_selected_on_the_timeline_sets_the_date_filter(use_db: Path, events: pd.DataFrame) -> None:
@@ -316,6 +319,65 @@ def test_the_sources_page_opens_the_selected_events_report(use_db: Path, events:
     assert at.selectbox(key="sources.article").value == row["articles"][0]
 
 
+EVENT_COLUMNS = ("event.date", "event.place", "event.governorate", "event.weapon", "event.target",
+                 "event.outcome", "event.killed", "event.wounded", "event.n_sources")
+
+
+def shown_columns(frame) -> list[str]:
+    """The columns a st.dataframe element displays, in order."""
+    return list(frame.proto.column_order)
+
+
+@pytest.mark.parametrize(
+    ("page", "lang"), [("events", "en"), ("timeline", "ar"), ("sources", "en"), ("sources", "ar"), ("places", "en")]
+)
+def test_tables_show_few_columns_and_never_none(use_db: Path, events: pd.DataFrame, page: str, lang: str) -> None:
+    at = open_page(page, {"lang": lang})
+    assert_clean(at)
+    assert at.dataframe
+    for frame in at.dataframe:
+        columns = shown_columns(frame)
+        assert columns and "id" not in columns and "file" not in columns
+        assert len(columns) <= 9
+        config = json.loads(frame.proto.columns)
+        assert all(config.get(c, {}).get("width") for c in columns), config
+        values = frame.value[columns]
+        assert not values.isna().any().any(), values
+        assert not values.astype(str).isin(["None", "nan", "NaT", "<NA>", ""]).any().any(), values
+    if page in ("events", "timeline"):
+        assert shown_columns(at.dataframe[0]) == [t(k, lang) for k in EVENT_COLUMNS]
+    if page == "places":
+        assert shown_columns(at.dataframe[0])[:2] == [t("event.place", lang), t("places.events", lang)]
+        assert t("places.name_en", lang) not in shown_columns(at.dataframe[0])
+
+
+def test_unknown_casualties_are_a_dash_and_zero_stays_zero(use_db: Path, events: pd.DataFrame) -> None:
+    at = open_page("events")
+    table = at.dataframe[0].value.set_index("id")
+    for column in ("killed", "wounded"):
+        shown = table[t(f"event.{column}", "en")]
+        for event_id, value in events.set_index("id")[column].items():
+            assert shown[event_id] == ("\u2014" if pd.isna(value) else str(int(value))), (event_id, column)
+
+
+def test_the_article_picker_shows_isolated_title_then_file(use_db: Path) -> None:
+    at = open_page("sources")
+    assert_clean(at)
+    articles = Store(use_db, create=False).articles_frame().set_index("file")
+    picker = at.selectbox(key="sources.article")
+    assert picker.options
+    for option, file in zip(picker.options, articles.index):
+        title = articles.loc[file, "title"]
+        assert option == (f"\u2068{title}\u2069 \u2014 \u2068{file}\u2069" if title else f"\u2068{file}\u2069")
+
+
+def test_search_and_reset_come_right_after_the_language(use_db: Path) -> None:
+    at = open_page("events")
+    keyed = [node.key for node in at.sidebar if getattr(node, "key", None) in
+             ("sb.lang", "sb.q", "sb.reset", "sb.dates", "sb.preset", "sb.weapon")]
+    assert keyed == ["sb.lang", "sb.q", "sb.reset", "sb.dates", "sb.preset", "sb.weapon"]
+
+
 def test_places_search_finds_arabic_and_english_spellings(use_db: Path, events: pd.DataFrame) -> None:
     at = open_page("places")
     for query in ("عين الاسد", "Ain al-Asad"):
@@ -448,3 +510,35 @@ def test_evidence_is_found_by_offsets_or_by_its_sentence() -> None:
     assert ui_text.spans_of(text, [sentence]) == [(at, at + len(sentence))]
     assert ui_text.spans_of(text, [], [(at, at + len(sentence))]) == [(at, at + len(sentence))]
     assert ui_text.spans_of(text, ["غير موجودة"]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rtl", "expected"),
+    [
+        ("date line in the text: 05 يناير 2022", False, "date line in the text: \u206705 يناير 2022\u2069"),
+        ("the page states الاثنين 1 يناير 2024, but", False, "the page states \u2067الاثنين 1 يناير 2024\u2069, but"),
+        ("outlet from the header كنوز ميديا; no date", False, "outlet from the header \u2067كنوز ميديا\u2069; no date"),
+        ("Ain al-Asad Air Base", False, "Ain al-Asad Air Base"),
+        ("33.7856, 42.4412 (موقع محدد)", True, "\u206633.7856, 42.4412\u2069 (موقع محدد)"),
+        ("قاعدة Ain al-Asad الجوية", True, "قاعدة \u2066Ain al-Asad\u2069 الجوية"),
+        ("قاعدة عين الأسد", True, "قاعدة عين الأسد"),
+    ],
+)
+def test_runs_of_the_other_direction_are_isolated(text: str, rtl: bool, expected: str) -> None:
+    assert ui_text.isolate_runs(text, rtl=rtl) == expected
+    stripped = "".join(c for c in ui_text.isolate_runs(text, rtl=rtl) if c not in "\u2066\u2067\u2068\u2069")
+    assert stripped == text
+
+
+def test_isolate_wraps_text_in_first_strong_isolate() -> None:
+    assert ui_text.isolate("العراق") == "\u2068العراق\u2069"
+    assert ui_text.isolate("") == ""
+
+
+def test_the_page_style_leaves_little_space_above_the_title() -> None:
+    css = ui_text.rtl_css(rtl=False)
+    padding = re.search(r'\[data-testid="stMainBlockContainer"\] \{ padding-top: ([\d.]+)rem; \}', css)
+    assert padding and float(padding.group(1)) <= 5
+    title = re.search(r'\[data-testid="stMain"\] h1 \{ font-size: ([\d.]+)rem;', css)
+    assert title and float(title.group(1)) <= 2.2
+    assert '[data-testid="stSidebar"], ' in ui_text.rtl_css(rtl=True) and '[data-testid="stSidebar"], ' not in css

@@ -10,19 +10,23 @@ import folium
 import folium.plugins
 import pytest
 
+from geo.gazetteer import default_gazetteer, read_governorates
 from rasd import offline
-from rasd.i18n import label
+from rasd.i18n import label, t
 from rasd.mapview import (
     DEFAULT_CENTER,
     DEFAULT_ZOOM,
     PRECISION_STYLES,
+    SELECTED_ZOOM,
     build_map,
+    capital_labels,
     encode_ring,
     event_id_from_click,
     event_payload,
     load_boundaries,
     map_html_bytes,
     script_json,
+    symbol_svg,
 )
 from rasd.palette import WEAPON_COLORS, WEAPON_SHAPES
 from rasd.store import EVENTS_FRAME_COLUMNS
@@ -191,7 +195,9 @@ def test_map_size_grows_far_less_than_a_marker_per_event():
     per_marker = (map_html_bytes(naive) - base) / 20
     per_event = (size_2k - size_1k) / 1000
     assert per_event * 10 < per_marker, (per_event, per_marker)
-    assert render(build_map(large)).count("L.marker(") == 1
+    # Markers are made by loops in the page script (events, place labels): the calls do not grow with the events.
+    calls = render(build_map(large)).count("L.marker(")
+    assert calls == render(build_map(fake_events_frame(1, seed=1))).count("L.marker(") <= 2
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -261,7 +267,9 @@ def test_weapons_have_distinct_colours_and_shapes_and_precisions_look_different(
     site, town, district, governorate = (PRECISION_STYLES[g] for g in GEO_PRECISIONS)
     assert site.fill_opacity == 1 and not site.dashed
     assert 0 < town.fill_opacity < 1 and not town.dashed
-    assert district.dashed and governorate.dashed and district.fill_opacity == governorate.fill_opacity == 0
+    # Area-level symbols are dashed with a light fill: visible, yet never mistaken for a site or a town.
+    assert district.dashed and governorate.dashed
+    assert 0 < governorate.fill_opacity <= district.fill_opacity < town.fill_opacity
     assert site.size <= town.size < district.size < governorate.size
 
 
@@ -279,6 +287,13 @@ def test_selected_event_is_ringed_and_centred(events):
     chosen = events.iloc[42]
     html = render(build_map(events, selected=chosen["id"]))
     assert html.count("rasd-selected") == 1
+    # The ring is drawn by a layer of its own, outside the cluster, in the pane above the markers.
+    own_layer = re.search(r"var rasd_selected_\w+ = \(function \(\) \{(.*?)\}\)\(\);", html, flags=re.S)
+    assert own_layer and 'className: "rasd-selected"' in own_layer.group(1)
+    assert 'pane: "rasdSelected"' in own_layer.group(1)
+    assert json.dumps(chosen["id"]) in own_layer.group(1)
+    assert "L.markerClusterGroup" not in own_layer.group(1)
+    assert f'"zoom": {SELECTED_ZOOM},' in html and DEFAULT_ZOOM < SELECTED_ZOOM <= 8
     ring = re.search(r"L\.circleMarker\(\[([\d.]+), ([\d.]+)\]", html)
     assert ring and (float(ring.group(1)), float(ring.group(2))) == (round(chosen["lat"], 5), round(chosen["lon"], 5))
     center = re.search(r"center: \[([\d.]+), ([\d.]+)\]", html)
@@ -352,3 +367,62 @@ def test_map_html_bytes_counts_utf8_bytes_and_is_stable_across_renders(events):
     m = build_map(events, lang="ar", heat=True)
     assert map_html_bytes(m) == len(render(m).encode("utf-8")) > len(render(m))
     assert map_html_bytes(m) == map_html_bytes(m)
+
+
+def place_labels_of(html: str) -> list[list]:
+    """The place-label array embedded in a rendered map."""
+    match = re.search(r"var capitals = (\[.*?\]);\n", html)
+    assert match, "no place labels in the map"
+    return json.loads(match.group(1))
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_governorate_capitals_are_labelled_in_the_interface_language(events, lang):
+    gazetteer = default_gazetteer()
+    capitals = [gazetteer.get(g.capital) for g in read_governorates()]
+    html = render(build_map(events, lang=lang))
+    labels = place_labels_of(html)
+    assert len(labels) == len(capitals) == 18
+    expected = {(p.lat, p.lon, p.name_ar if lang == "ar" else p.name_en) for p in capitals if p.kind == "city"}
+    assert {tuple(x) for x in labels} == expected
+    assert labels[0][2] == (gazetteer.get("baghdad").name_ar if lang == "ar" else "Baghdad")
+    assert [(x.lat, x.lon, x.name) for x in capital_labels(lang=lang)] == [tuple(x) for x in labels]
+
+
+def test_place_labels_are_one_small_inert_layer_under_the_events(events):
+    html = render(build_map(events))
+    with_labels, without = map_html_bytes(build_map(events)), map_html_bytes(build_map(events, places=False))
+    assert 0 < with_labels - without < 6_000
+    assert "var capitals = " not in render(build_map(events, places=False))
+    layer = re.search(r"var rasd_places_\w+ = \(function \(\) \{(.*?)\}\)\(\);", html, flags=re.S)
+    assert layer
+    assert layer.group(1).count("L.marker(") == 1, "one loop over the shared array, not a marker object each"
+    assert 'interactive: false' in layer.group(1) and 'pane: "rasdPlaces"' in layer.group(1)
+    panes = dict(re.findall(r'getPane\("(\w+)"\)\.style\.zIndex = (\d+);', html))
+    assert 400 < int(panes["rasdPlaces"]) < 600 < int(panes["rasdSelected"])
+    assert re.search(r'getPane\("rasdPlaces"\)\.style\.pointerEvents = "none"', html)
+
+
+def test_governorate_names_show_on_hover_and_do_not_stick(events):
+    html = render(build_map(events))
+    assert "sticky: false" in html and "sticky: true" not in html
+    assert "part.closeTooltip()" in html
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_legend_folds_behind_a_toggle_button(events, lang):
+    html = render(build_map(events, lang=lang))
+    button = re.search(r'<button type="button" class="rasd-legend-toggle" aria-expanded="true">(.*?)</button>', html)
+    assert button and button.group(1) == t("map.legend", lang)
+    assert ".rasd-legend-closed .rasd-legend-body { display: none; }" in html
+    assert '"topright"' in html
+
+
+def test_area_level_symbols_are_dashed_in_the_weapon_colour_with_a_light_fill():
+    for weapon in WEAPONS:
+        for precision in ("district", "governorate"):
+            svg = symbol_svg(weapon, precision)
+            colour = WEAPON_COLORS[weapon]
+            assert f'fill="{colour}" fill-opacity="{PRECISION_STYLES[precision].fill_opacity}"' in svg
+            assert f'stroke="{colour}"' in svg and "stroke-dasharray" in svg
+        assert "stroke-dasharray" not in symbol_svg(weapon, "site") + symbol_svg(weapon, "town")

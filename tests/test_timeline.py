@@ -11,6 +11,7 @@ from rasd.i18n import label
 from rasd.palette import WEAPON_COLORS
 from rasd.synthetic import fake_events_frame
 from rasd.timeline import (
+    CHART_WIDTH_PX,
     SELECTION,
     Milestone,
     bin_start,
@@ -207,3 +208,36 @@ def _ms(day: date) -> int:
 )
 def test_span_from_selection(state, expected):
     assert span_from_selection(state) == expected
+
+
+def _x_domain(spec: dict) -> tuple[date, date]:
+    lo, hi = layers(spec)["bar"]["encoding"]["x"]["scale"]["domain"]
+    return date(lo["year"], lo["month"], lo["date"]), date(hi["year"], hi["month"], hi["date"])
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(None, None), (date(2019, 6, 1), date(2020, 6, 1)), (date(2023, 9, 1), date(2024, 3, 1))],
+)
+def test_chart_is_tall_and_milestone_labels_never_overlap(events, milestones, lang, start, end):
+    spec = timeline_chart(events, milestones=milestones, lang=lang, start=start, end=end).to_dict()
+    # The height is the plot's own: the legend and the axis are added around it, not taken from it.
+    assert spec["height"] >= 300 and spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert texts and all(layer["mark"]["fontSize"] >= 11 for layer in texts)
+    char_px = max(layer["mark"]["fontSize"] for layer in texts) * 0.56
+    lo, hi = _x_domain(spec)
+    px_per_day = CHART_WIDTH_PX / (hi - lo).days
+    boxes: dict[int, list[tuple[float, float]]] = {}
+    for row in dataset(spec, layers(spec)["rule"]):
+        if row["level"] < 0:
+            continue
+        x = (date.fromisoformat(row["date"]) - lo).days * px_per_day
+        width = len(row["text"]) * char_px
+        a, b = (x, x + width) if row["side"] == "left" else (x - width, x)
+        assert 0 <= a and b <= CHART_WIDTH_PX, row
+        for s, e in boxes.get(row["level"], []):
+            assert b <= s or a >= e, (row, boxes[row["level"]])
+        boxes.setdefault(row["level"], []).append((a, b))
+    assert boxes, "no milestone label placed"

@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from rasd.filters import date_span
-from rasd.i18n import label, t
+from rasd.i18n import is_rtl, label, t
 from rasd.models import Article, Event
 from rasd.ui import data, interact
 from rasd.ui.layout import PageContext
-from rasd.ui.tables import events_table, when
-from rasd.ui.text import block, esc, highlighted, link, md, spans_of
+from rasd.ui.tables import events_table, show, when
+from rasd.ui.text import block, esc, highlighted, isolate, isolate_runs, link, md, spans_of
 
 
-def _line(name: str, value: object) -> str:
-    return f"**{md(name)}:** {md(value)}"
+def _line(name: str, value: object, lang: str) -> str:
+    return f"**{md(name)}:** {md(isolate_runs(value, rtl=is_rtl(lang)))}"
 
 
-def _field(name: str, value: object) -> None:
-    st.markdown(_line(name, value))
+def _field(name: str, value: object, lang: str) -> None:
+    st.markdown(_line(name, value, lang))
 
 
-def _lines(pairs: list[tuple[str, object]]) -> None:
-    st.markdown("  \n".join(_line(name, value) for name, value in pairs))
+def _lines(pairs: list[tuple[str, object]], lang: str) -> None:
+    st.markdown("  \n".join(_line(name, value, lang) for name, value in pairs))
+
+
+def article_choice(title: str | None, file: str) -> str:
+    """An article in a picker: 'title — file', each isolated so an Arabic title does not reorder the file name."""
+    return f"{isolate(title)} \u2014 {isolate(file)}" if title else isolate(file)
 
 
 def _number(value: object, lang: str) -> str:
@@ -41,7 +47,7 @@ def event_details(row: pd.Series, event: Event | None, *, lang: str) -> None:
                                      lang=lang)),
         (t("event.date_precision", lang), label("date_precision", row["date_precision"], lang)),
         (t("event.place", lang), row["place_name"] or unknown),
-    ])
+    ], lang)
     if row["place_name_ar"]:
         st.html(block(row["place_name_ar"], lang="ar"))
     weapon = label("weapon", row["weapon"], lang)
@@ -57,7 +63,7 @@ def event_details(row: pd.Series, event: Event | None, *, lang: str) -> None:
         (t("event.killed", lang), _number(row["killed"], lang)),
         (t("event.wounded", lang), _number(row["wounded"], lang)),
         (t("event.claimed_by", lang), row["claimed_by"] or t("event.unclaimed", lang)),
-    ])
+    ], lang)
     st.markdown(f"**{md(t('event.sources', lang))}** ({len(event.sources) if event else row['n_sources']})")
     for source in event.sources if event else ():
         article = data.article(source.article)
@@ -70,24 +76,25 @@ def event_details(row: pd.Series, event: Event | None, *, lang: str) -> None:
 
 
 def article_details(article: Article, flags: list[str], events: list[Event], frame: pd.DataFrame, *,
-                    lang: str) -> None:
+                    lang: str, governorates: Mapping[str, str] | None = None) -> None:
     """One article: its metadata, data-quality flags, the events found in it, and its text with evidence marked."""
     st.html(f'<h3 class="rasd-text" dir="rtl" lang="ar">{esc(article.title or article.file)}</h3>')
-    _field(t("event.outlet", lang), article.outlet or t("event.unknown", lang))
+    _field(t("event.outlet", lang), article.outlet or t("event.unknown", lang), lang)
     if article.url:
         st.html(f"<div><strong>{esc(t('sources.url', lang))}:</strong> {link(article.url, article.url)}</div>")
     _field(t("event.published", lang),
            date_span(article.published, article.published, lang=lang) if isinstance(article.published, date)
-           else t("event.unknown", lang))
+           else t("event.unknown", lang), lang)
+    # Notes and flags are English sentences quoting the Arabic text: isolated whole, with the quotes isolated inside.
     if article.published_note:
-        st.caption(md(article.published_note))
+        st.caption(md(isolate(isolate_runs(article.published_note))))
     for flag in flags:
-        st.warning(md(flag), icon="⚠️")
+        st.warning(md(isolate(isolate_runs(flag))), icon="⚠️")
     ids = [e.id for e in events]
     st.markdown(f"**{md(t('sources.events', lang))}** ({len(ids)})")
     if ids:
         rows = frame.loc[frame["id"].isin(ids)]
-        st.dataframe(events_table(rows, lang=lang), hide_index=True, width="stretch")
+        show(events_table(rows, lang=lang, governorates=governorates))
     evidence = [s for e in events for s in e.sources if s.article == article.file]
     spans = spans_of(article.text, [s.evidence for s in evidence], [(s.start, s.end) for s in evidence])
     st.html(highlighted(article.text, spans, lang="ar"))

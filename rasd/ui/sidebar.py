@@ -53,7 +53,7 @@ class DataSpan:
 
 
 def render(view: View, *, choices: Choices, span: DataSpan) -> None:
-    """Draw the language switch, the filters and the reset button, all in the sidebar."""
+    """Draw the language switch, the free-text search and reset button, then the filters, all in the sidebar."""
     lang = view.lang
     _seed(view, span)
     sb = st.sidebar
@@ -61,6 +61,11 @@ def render(view: View, *, choices: Choices, span: DataSpan) -> None:
         t("app.language", lang), list(LANGS), key=K_LANG, format_func=lambda c: label("lang", c, lang),
         on_change=_lang_changed, args=(view,),
     )
+    sb.text_input(
+        t("filter.q", lang), key=K_Q, placeholder=t("filter.q_placeholder", lang),
+        on_change=_changed, args=(view, span),
+    )
+    sb.button(t("button.reset", lang), key=K_RESET, on_click=_reset, args=(view,))
     sb.subheader(t("filters.title", lang))
     lo, hi = _bounds(view.filters, span)
     sb.date_input(
@@ -78,11 +83,6 @@ def render(view: View, *, choices: Choices, span: DataSpan) -> None:
             t(_LABEL_KEYS[attr], lang), options, key=key, format_func=lambda c, names=names: names.get(c, c),
             placeholder=t("filter.none_selected", lang), on_change=_changed, args=(view, span),
         )
-    sb.text_input(
-        t("filter.q", lang), key=K_Q, placeholder=t("filter.q_placeholder", lang),
-        on_change=_changed, args=(view, span),
-    )
-    sb.button(t("button.reset", lang), key=K_RESET, on_click=_reset, args=(view,))
 
 
 def _seed(view: View, span: DataSpan) -> None:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
+import streamlit as st
 
 from rasd.filters import Filters, date_span
 from rasd.i18n import label, t
 from rasd.models import Event, Place
+from rasd.ui.text import isolate_runs
+
+# What an empty cell shows (Streamlit would show "None").
+MISSING = "\u2014"
+# Column widths in pixels; what is left of the frame's width is shared among the columns.
+_NARROW, _SMALL, _MEDIUM, _WIDE = 64, 84, 110, 200
 
 
 def when(day: object, earliest: object, latest: object, precision: str, *, lang: str) -> str:
@@ -35,35 +46,89 @@ def sort_by_date(events: pd.DataFrame) -> pd.DataFrame:
     return events.assign(_key=key).sort_values(["_key", "id"], kind="stable").drop(columns="_key")
 
 
-def events_table(events: pd.DataFrame, *, lang: str) -> pd.DataFrame:
-    """One readable row per event: date, place, what, outcome, casualties, claim and sources."""
+@dataclass(frozen=True)
+class Table:
+    """A frame for st.dataframe: the columns shown, in order, with their widths; the other columns stay in the data."""
+
+    frame: pd.DataFrame
+    shown: tuple[str, ...]
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+def show(table: Table) -> None:
+    """Draw a Table as a full-width st.dataframe."""
+    st.dataframe(table.frame, hide_index=True, width="stretch", column_order=table.shown,
+                 column_config=table.config)
+
+
+def cell(value: object) -> str:
+    """A table cell as text: missing values (None, NaN, '') as an em dash, integers without decimals."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or MISSING
+
+
+def date_cell(day: object, earliest: object, latest: object, precision: str) -> str:
+    """An event's date as ISO text that sorts in time order: the day, month or year known, or the interval."""
+    day = day if isinstance(day, date) else None
+    first = earliest if isinstance(earliest, date) else None
+    last = latest if isinstance(latest, date) else None
+    if precision == "day" and day:
+        return day.isoformat()
+    if precision == "month" and (day or first):
+        return (day or first).strftime("%Y-%m")
+    if precision == "year" and (day or first):
+        return str((day or first).year)
+    if first and last and first != last:
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first.isoformat()}\u2013{last.day:02d}"
+        return f"{first.isoformat()} \u2013 {last.isoformat()}"
+    known = day or first or last
+    return f"{known.isoformat()} \u2248" if known else MISSING
+
+
+def events_table(events: pd.DataFrame, *, lang: str, governorates: Mapping[str, str] | None = None) -> Table:
+    """One row per event: date, place, governorate, weapon, target, outcome, casualties and number of reports.
+
+    governorates maps governorate ids to their names in lang (else the stored English name is shown). The
+    frame also holds the id column, not shown; the full record is in the downloads.
+    """
     ar = lang == "ar"
+    names = governorates or {}
     rows = []
     for r in events.itertuples(index=False):
-        rows.append({
-            t("event.date", lang): r.date if isinstance(r.date, date) else None,
-            t("event.date_range", lang): when(r.date, r.date_earliest, r.date_latest, r.date_precision, lang=lang),
-            t("event.place", lang): (r.place_name_ar or r.place_name) if ar else (r.place_name or r.place_name_ar),
-            t("event.governorate", lang): r.governorate,
-            t("event.weapon", lang): label("weapon", r.weapon, lang),
-            t("event.projectiles", lang): r.projectiles,
-            t("event.target", lang): label("target", r.target, lang),
-            t("event.outcome", lang): label("outcome", r.outcome, lang),
-            t("event.killed", lang): r.killed,
-            t("event.wounded", lang): r.wounded,
-            t("event.claimed_by", lang): r.claimed_by,
-            t("sources.outlets", lang): ", ".join(r.outlet_names),
-            t("event.n_sources", lang): r.n_sources,
-            "id": r.id,
-        })
-    return pd.DataFrame(rows, columns=_event_columns(lang))
-
-
-def _event_columns(lang: str) -> list[str]:
-    keys = ("event.date", "event.date_range", "event.place", "event.governorate", "event.weapon",
-            "event.projectiles", "event.target", "event.outcome", "event.killed", "event.wounded",
-            "event.claimed_by", "sources.outlets", "event.n_sources")
-    return [t(k, lang) for k in keys] + ["id"]
+        rows.append((
+            date_cell(r.date, r.date_earliest, r.date_latest, r.date_precision),
+            cell((r.place_name_ar or r.place_name) if ar else (r.place_name or r.place_name_ar)),
+            cell(names.get(r.governorate_id) or r.governorate),
+            label("weapon", r.weapon, lang),
+            label("target", r.target, lang),
+            label("outcome", r.outcome, lang),
+            cell(r.killed),
+            cell(r.wounded),
+            int(r.n_sources or 0),
+            r.id,
+        ))
+    keys = ("event.date", "event.place", "event.governorate", "event.weapon", "event.target", "event.outcome",
+            "event.killed", "event.wounded", "event.n_sources")
+    columns = [t(k, lang) for k in keys]
+    frame = pd.DataFrame(rows, columns=[*columns, "id"])
+    date_col, place, gov, weapon, target, outcome, killed, wounded, reports = columns
+    config = {
+        date_col: st.column_config.TextColumn(width=_MEDIUM, help=t("table.date_help", lang)),
+        place: st.column_config.TextColumn(width=_WIDE),
+        gov: st.column_config.TextColumn(width=_MEDIUM),
+        weapon: st.column_config.TextColumn(width=_SMALL),
+        target: st.column_config.TextColumn(width=_SMALL),
+        outcome: st.column_config.TextColumn(width=_MEDIUM),
+        killed: st.column_config.TextColumn(width=_NARROW, alignment="right"),
+        wounded: st.column_config.TextColumn(width=_NARROW, alignment="right"),
+        reports: st.column_config.NumberColumn(width=_NARROW),
+    }
+    return Table(frame, tuple(columns), config)
 
 
 def outlets(events: pd.DataFrame) -> list[str]:
@@ -71,24 +136,46 @@ def outlets(events: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(name for names in events["outlet_names"] for name in names if name))
 
 
-def places_table(places: list[Place], attacks: dict[str, int], *, lang: str) -> pd.DataFrame:
-    """One row per place: its spellings, kind, governorate, coordinate and its source, and its number of attacks."""
+def places_table(places: list[Place], attacks: dict[str, int], *, lang: str,
+                 governorates: Mapping[str, str] | None = None) -> Table:
+    """One row per place: name, attacks, name in the other language, kind, governorate, coordinate and source.
+
+    governorates maps English governorate names to their names in lang. The id column is in the frame, not shown.
+    """
+    ar = lang == "ar"
+    names = governorates or {}
+    place, events, other, kind, gov, coords, source, aliases = (
+        t("event.place", lang), t("places.events", lang), t("places.name_en" if ar else "places.name_ar", lang),
+        t("places.kind", lang), t("event.governorate", lang), t("event.coordinates", lang),
+        t("places.coordinate_source", lang), t("places.aliases", lang),
+    )
     rows = [
         {
             "id": p.id,
-            t("event.place", lang): p.name_ar if lang == "ar" else p.name_en,
-            t("places.name_en", lang): p.name_en,
-            t("places.name_ar", lang): p.name_ar,
-            t("places.kind", lang): label("place_kind", p.kind, lang),
-            t("event.governorate", lang): p.governorate,
-            t("event.coordinates", lang): f"{p.lat:.4f}, {p.lon:.4f}",
-            t("places.coordinate_source", lang): p.source,
-            t("places.events", lang): attacks.get(p.id, 0),
-            t("places.aliases", lang): " | ".join(p.aliases),
+            place: cell((p.name_ar or p.name_en) if ar else (p.name_en or p.name_ar)),
+            events: attacks.get(p.id, 0),
+            other: cell(p.name_en if ar else p.name_ar),
+            kind: label("place_kind", p.kind, lang),
+            gov: cell(names.get(p.governorate) or p.governorate),
+            coords: f"{p.lat:.4f}, {p.lon:.4f}",
+            source: cell(p.source),
+            aliases: " | ".join(p.aliases) or MISSING,
         }
         for p in places
     ]
-    return pd.DataFrame(rows)
+    shown = (place, events, other, kind, gov, coords, source, aliases)
+    frame = pd.DataFrame(rows, columns=["id", *shown])
+    config = {
+        place: st.column_config.TextColumn(width=_WIDE),
+        events: st.column_config.NumberColumn(width=_SMALL),
+        other: st.column_config.TextColumn(width=170),
+        kind: st.column_config.TextColumn(width=_SMALL),
+        gov: st.column_config.TextColumn(width=130),
+        coords: st.column_config.TextColumn(width=130),
+        source: st.column_config.TextColumn(width=_WIDE),
+        aliases: st.column_config.TextColumn(width=300),
+    }
+    return Table(frame, shown, config)
 
 
 def attacks_per_place(events: pd.DataFrame) -> dict[str, int]:
@@ -118,14 +205,30 @@ def by_attacks(places: list[Place], attacks: dict[str, int]) -> list[Place]:
     return sorted(places, key=lambda p: -attacks.get(p.id, 0))
 
 
-def articles_table(articles: pd.DataFrame, *, lang: str) -> pd.DataFrame:
-    """One readable row per article: title, outlet, publication date, note, flags and events found."""
-    return pd.DataFrame({
-        t("sources.title_col", lang): articles["title"],
-        t("event.outlet", lang): articles["outlet"],
-        t("event.published", lang): articles["published"],
-        t("sources.note", lang): articles["published_note"],
-        t("sources.flags", lang): ["; ".join(f) for f in articles["flags"]],
-        t("sources.events", lang): articles["n_events"],
-        "file": articles["file"],
+def articles_table(articles: pd.DataFrame, *, lang: str) -> Table:
+    """One row per article: title, outlet, publication date, events found, and notes on its metadata with its
+    data-quality flags (the file column is in the frame, not shown)."""
+    title, outlet, published, events, note = (
+        t("sources.title_col", lang), t("event.outlet", lang), t("event.published", lang), t("sources.events", lang),
+        t("sources.note", lang),
+    )
+    notes = [
+        "; ".join(isolate_runs(n) for n in (note_text, *flags) if n) or MISSING
+        for note_text, flags in zip(articles["published_note"], articles["flags"])
+    ]
+    frame = pd.DataFrame({
+        title: [cell(v) for v in articles["title"]],
+        outlet: [cell(v) for v in articles["outlet"]],
+        published: [v.isoformat() if isinstance(v, date) else MISSING for v in articles["published"]],
+        events: [int(v or 0) for v in articles["n_events"]],
+        note: notes,
+        "file": list(articles["file"]),
     })
+    config = {
+        title: st.column_config.TextColumn(width=300),
+        outlet: st.column_config.TextColumn(width=140),
+        published: st.column_config.TextColumn(width=_SMALL + 10),
+        events: st.column_config.NumberColumn(width=_MEDIUM + 10),
+        note: st.column_config.TextColumn(width=320),
+    }
+    return Table(frame, (title, outlet, published, events, note), config)

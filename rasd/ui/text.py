@@ -12,10 +12,36 @@ from rasd.i18n import direction
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
 _SAFE_SCHEMES = frozenset({"http", "https"})
 
+# Unicode directional isolates: the text between an isolate and PDI is laid out on its own, so an Arabic phrase
+# inside English (or a number or Latin name inside Arabic) keeps its order and does not reorder its neighbours.
+FSI, LRI, RLI, PDI = "\u2068", "\u2066", "\u2067", "\u2069"
+_RTL_LETTER = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+_LTR_LETTER = "A-Za-z\u00c0-\u024f"
+_INNER = "\\d\\s.,:;/\\-\u2013\u060c\u061b\u061f\\'\"«»()"
+# An Arabic run: optionally a number just before it (05 يناير 2022), then Arabic letters with the digits, spaces
+# and punctuation between them, ending on a letter or digit (so a trailing comma stays with the English).
+_RTL_RUN = re.compile(rf"(?:\d[\d/.\-]*\s)?[{_RTL_LETTER}](?:[{_RTL_LETTER}{_INNER}]*[{_RTL_LETTER}\d])?")
+# A Latin or numeric run (a name, a coordinate pair, 1–10) inside Arabic.
+_LTR_RUN = re.compile(rf"[{_LTR_LETTER}\d](?:[{_LTR_LETTER}{_INNER}]*[{_LTR_LETTER}\d])?")
+
 
 def md(text: object) -> str:
     """Text made literal for st.markdown: every Markdown and HTML special character is backslash-escaped."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def isolate(text: object) -> str:
+    """Text wrapped in FSI ... PDI: laid out in its own direction, without reordering what surrounds it."""
+    value = str(text)
+    return f"{FSI}{value}{PDI}" if value else value
+
+
+def isolate_runs(text: object, *, rtl: bool = False) -> str:
+    """Text with its runs of the other direction isolated: Arabic in LTR text, Latin words and numbers in RTL."""
+    value = str(text)
+    if rtl:
+        return _LTR_RUN.sub(lambda m: f"{LRI}{m.group(0)}{PDI}", value)
+    return _RTL_RUN.sub(lambda m: f"{RLI}{m.group(0)}{PDI}", value)
 
 
 def esc(text: object) -> str:
@@ -90,12 +116,19 @@ def highlighted(text: str, spans: Iterable[tuple[int, int]], *, lang: str = "ar"
 
 
 def rtl_css(*, rtl: bool) -> str:
-    """The page style: article text keeps its line breaks; with rtl the main block and sidebar run right to left."""
+    """The page style: a compact header, article text with its line breaks; with rtl, pages run right to left."""
     rules = [
         ".rasd-text { unicode-bidi: plaintext; }",
         ".rasd-text[dir=rtl] { direction: rtl; text-align: right; }",
         ".rasd-article { white-space: pre-wrap; line-height: 1.8; }",
         ".rasd-article mark { background: #ffe58f; padding: 0 2px; }",
+        # The title starts just under the top navigation bar (3.75rem) instead of 8rem down the page.
+        '[data-testid="stMainBlockContainer"] { padding-top: 4.75rem; }',
+        '[data-testid="stMain"] h1 { font-size: 1.9rem; padding-top: 0; padding-bottom: 0.25rem; }',
+        '[data-testid="stSidebarHeader"] { height: 2.5rem; margin-bottom: 0; }',
+        # Period presets fill each row of the sidebar, however their labels wrap.
+        '[data-testid="stSidebar"] [data-testid="stButtonGroup"] [role="radiogroup"] { flex-wrap: wrap; }',
+        '[data-testid="stSidebar"] [data-testid="stButtonGroup"] button { flex: 1 1 auto; }',
     ]
     if rtl:
         rules.append(
@@ -106,4 +139,17 @@ def rtl_css(*, rtl: bool) -> str:
             '[data-testid="stMain"] [data-testid="stElementContainer"], '
             '[data-testid="stMain"] [data-testid="stMarkdownContainer"] { text-align: right; }'
         )
+        # Each ISO date reads left to right; the range itself still starts on the right.
+        rules.append('[data-testid="stDateInput"] [role="group"] { direction: ltr; }')
+        # Code blocks hold links and the English citation; charts lay out their own text (Arabic labels included).
+        rules.append('[data-testid="stCode"], [data-testid="stVegaLiteChart"] { direction: ltr; text-align: left; }')
+        # Segmented controls join their buttons as in a left-to-right row: mirror the joins.
+        segment = '[data-testid="stButtonGroup"] button[data-variant="segmented_control"]'
+        rules += [
+            f'{segment} {{ margin-right: 0; margin-left: -1px; }}',
+            f'{segment}[aria-checked="false"] {{ border-color: rgb(215, 211, 207) !important; }}',
+            f'{segment}:first-child {{ border-radius: 0 0.5rem 0.5rem 0; }}',
+            f'{segment}:last-child {{ border-radius: 0.5rem 0 0 0.5rem; margin-left: 0; }}',
+            f'{segment}:only-child {{ border-radius: 0.5rem; }}',
+        ]
     return "<style>\n" + "\n".join(rules) + "\n</style>"
