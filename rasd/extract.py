@@ -422,6 +422,8 @@ def _claim_recent_attacks(events: list[Event], text: str, ctx: _Context, lex: Le
         claimant.name_en
         for sentence in ctx.sentences
         if lex.strict_claim_verbs.search(folded := ctx.folded.slice(sentence.start, sentence.end))
+        # "most of these attacks were claimed by ..." speaks of attacks in general, not of this one.
+        and not lex.weak.search(folded) and not lex.vague.search(folded)
         for claimant, pattern in lex.claimants
         if pattern.search(folded)
     }

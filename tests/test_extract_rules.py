@@ -124,3 +124,10 @@ def test_reprints_of_an_undated_report_are_one_event():
     assert len(events) == 1
     assert events[0].date_precision == "unknown"
     assert sorted(events[0].articles) == ["0.txt", "1.txt", "2.txt"]
+
+
+def test_a_claim_about_attacks_in_general_is_not_a_claim_of_this_one():
+    text = ("استهدفت طائرة مسيرة قاعدة حرير التي تضم قوات أمريكية فجر اليوم.\n"
+            "ومنذ أشهر تبنت غالبية هذه الهجمات المقاومة الإسلامية في العراق.")
+    (event,) = _events(text)
+    assert event.claimed_by == ""

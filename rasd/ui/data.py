@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import os
 import threading
 from dataclasses import dataclass
@@ -115,9 +117,10 @@ def _article_flags(key: Stamp, file: str) -> list[str]:
     return store(key[0]).article_flags(file)
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _events(key: Stamp) -> dict[str, Event]:
-    return {e.id: e for e in store(key[0]).events()}
+@st.cache_data(show_spinner=False, max_entries=256)
+def _event(key: Stamp, event_id: str) -> Event | None:
+    # One indexed query: the app never loads every event's full record (100,000 take seconds).
+    return store(key[0]).event(event_id)
 
 
 def events_frame() -> pd.DataFrame:
@@ -147,12 +150,15 @@ def article_flags(file: str) -> list[str]:
 
 def event(event_id: str) -> Event | None:
     """One merged event with its sources, or None."""
-    return _events(current_stamp()).get(event_id)
+    return _event(current_stamp(), event_id)
 
 
 def events_of_article(file: str) -> list[Event]:
     """The merged events one article reports, in date order."""
-    return [e for e in _events(current_stamp()).values() if file in e.articles]
+    sources = sources_frame()
+    ids = dict.fromkeys(sources.loc[sources["article"] == file, "event_id"])
+    found = [e for e in (event(i) for i in ids) if e is not None]
+    return sorted(found, key=lambda e: (e.date is None, e.date or e.date_earliest or date.min))
 
 
 @dataclass(frozen=True)
