@@ -37,7 +37,7 @@ run: install db
 	RASD_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
 chromium:
-	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 test: install-test chromium
 	$(PY) -m pytest -q
