@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +9,7 @@ import pytest
 from rasd.articles import load_articles
 from rasd.extract import extract_events
 from rasd.models import Event
+from scoring import Expected, prefix, read_expected
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCEPTANCE = ROOT / "tests" / "data" / "seed_events.csv"
@@ -32,48 +30,8 @@ PLACE_IDS = {
 }
 
 
-@dataclass(frozen=True)
-class Expected:
-    """One row of the acceptance file."""
-
-    event: str
-    articles: frozenset[str]
-    day: date | None
-    earliest: date | None
-    latest: date | None
-    place: str
-    weapon: str
-    required: bool
-
-    def matches(self, e: Event) -> bool:
-        """Same place, same weapon, and a date inside the expected interval (if one is known)."""
-        if e.place not in PLACE_IDS[self.place]:
-            return False
-        if self.weapon != "unknown" and e.weapon != self.weapon:
-            return False
-        if self.earliest is None:
-            return True
-        if e.date is None:
-            # The reader bounded this one with outside knowledge (no date in the text): unknown is honest.
-            return self.day is None and e.date_precision == "unknown"
-        return self.earliest <= e.date <= self.latest
-
-
-def _d(value: str) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
 def _expected() -> list[Expected]:
-    with ACCEPTANCE.open(encoding="utf-8") as f:
-        return [
-            Expected(
-                event=row["event"],
-                articles=frozenset(a for a in row["articles"].split(";")),
-                day=_d(row["date"]), earliest=_d(row["date_earliest"]), latest=_d(row["date_latest"]),
-                place=row["place"], weapon=row["weapon"], required=row["required"] == "yes",
-            )
-            for row in csv.DictReader(f)
-        ]
+    return read_expected(ACCEPTANCE, place_ids=lambda row: frozenset(PLACE_IDS[row["place"]]))
 
 
 @pytest.fixture(scope="module")
@@ -83,13 +41,10 @@ def seed_events(seeds_dir) -> list[Event]:
     return extract_events(result.articles)
 
 
-def _prefix(file: str) -> str:
-    return file.split("_", 1)[0]
-
 
 @pytest.mark.parametrize("row", [r for r in _expected() if r.required], ids=lambda r: f"event{r.event}")
 def test_required_attack_found(seed_events, row):
-    found = [e for e in seed_events if row.matches(e) and row.articles <= {_prefix(a) for a in e.articles}]
+    found = [e for e in seed_events if row.matches(e) and row.articles <= {prefix(a) for a in e.articles}]
     assert found, f"event {row.event} ({row.place}, {row.weapon}) not found"
     assert len(found) == 1, f"event {row.event} reported as {len(found)} events"
 
@@ -109,6 +64,6 @@ def test_every_event_carries_evidence_from_its_articles(seed_events, seeds_dir):
 
 
 def test_one_attack_reported_twice_is_one_event(seed_events):
-    both = [e for e in seed_events if {"000", "001"} <= {_prefix(a) for a in e.articles}]
+    both = [e for e in seed_events if {"000", "001"} <= {prefix(a) for a in e.articles}]
     assert {e.place for e in both} >= {"ain-al-asad"}
     assert len(both) == 2

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,64 +10,19 @@ from geo.gazetteer import default_gazetteer
 from rasd.articles import load_articles
 from rasd.extract import extract_events
 from rasd.models import Event
+from scoring import Expected, prefix, read_expected
 
 ROOT = Path(__file__).resolve().parent.parent
 REDTEAM = ROOT / "tests" / "data" / "redteam"
 EXPECTED = REDTEAM / "expected_events.csv"
 
 
-@dataclass(frozen=True)
-class Expected:
-    """One row of the red-team expectations: an attack a careful reader finds, and where it may be placed."""
-
-    event: str
-    articles: frozenset[str]
-    day: date | None
-    earliest: date | None
-    latest: date | None
-    place: str
-    place_ids: frozenset[str]
-    weapon: str
-    required: bool
-    evidence: str
-
-    def matches(self, e: Event) -> bool:
-        """Acceptable place, same weapon (unless unknown), and a date inside the expected interval (if known)."""
-        if e.place not in self.place_ids:
-            return False
-        if self.weapon != "unknown" and e.weapon != self.weapon:
-            return False
-        if self.earliest is None:
-            return True
-        if e.date is None:
-            return self.day is None and e.date_precision == "unknown"
-        return self.earliest <= e.date <= self.latest
-
-
-def _d(value: str) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
 def _expected() -> list[Expected]:
-    with EXPECTED.open(encoding="utf-8") as f:
-        return [
-            Expected(
-                event=row["event"],
-                articles=frozenset(row["articles"].split(";")),
-                day=_d(row["date"]), earliest=_d(row["date_earliest"]), latest=_d(row["date_latest"]),
-                place=row["place"], place_ids=frozenset(row["place_ids"].split("|")),
-                weapon=row["weapon"], required=row["required"] == "yes", evidence=row["evidence"],
-            )
-            for row in csv.DictReader(f)
-        ]
-
-
-def _prefix(file: str) -> str:
-    return file.split("_", 1)[0]
+    return read_expected(EXPECTED, place_ids=lambda row: frozenset(row["place_ids"].split("|")))
 
 
 def _describe(e: Event) -> tuple[str, str, str, str, str]:
-    return (e.place, e.weapon, str(e.date), e.date_precision, ";".join(_prefix(a) for a in e.articles))
+    return (e.place, e.weapon, str(e.date), e.date_precision, ";".join(prefix(a) for a in e.articles))
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +50,9 @@ def test_expectation_quotes_its_article_and_names_a_known_place(row):
 
 @pytest.mark.parametrize("row", [r for r in _expected() if r.required], ids=lambda r: f"event{r.event}")
 def test_required_attack_found(redteam_events, row):
-    found = [e for e in redteam_events if row.matches(e) and row.articles <= {_prefix(a) for a in e.articles}]
+    found = [e for e in redteam_events if row.matches(e) and row.articles <= {prefix(a) for a in e.articles}]
     near = [_describe(e) for e in redteam_events
-            if e.place in row.place_ids or {_prefix(a) for a in e.articles} & row.articles]
+            if e.place in row.place_ids or {prefix(a) for a in e.articles} & row.articles]
     assert found, f"event {row.event} ({row.place}, {row.weapon}, {row.earliest}..{row.latest}) not found; near: {near}"
     assert len(found) == 1, f"event {row.event} reported as {len(found)} events: {[_describe(e) for e in found]}"
 
