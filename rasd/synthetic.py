@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from rasd.models import Place
 from rasd.slug import slugify
 from rasd.store import EVENTS_FRAME_COLUMNS
-from rasd.vocab import OUTCOMES, TARGETS
+from rasd.vocab import OUTCOMES, SITE_KINDS, TARGETS
 
 
 @dataclass(frozen=True, slots=True)
 class _Anchor:
-    """A place synthetic events are put at: its precision, names, coordinate and governorate."""
+    """A place synthetic events are put at: its id, names, coordinate and governorate."""
 
-    precision: str
+    id: str
     name_en: str
     name_ar: str
     lat: float
@@ -26,61 +29,26 @@ class _Anchor:
     governorate: str
 
 
-_GOVERNORATE_AR = {
-    "Anbar": "الأنبار", "Baghdad": "بغداد", "Erbil": "أربيل", "Salah al-Din": "صلاح الدين",
-    "Kirkuk": "كركوك", "Basra": "البصرة", "Nineveh": "نينوى", "Najaf": "النجف", "Karbala": "كربلاء",
-    "Babil": "بابل", "Diyala": "ديالى", "Wasit": "واسط", "Maysan": "ميسان", "Dhi Qar": "ذي قار",
-    "Muthanna": "المثنى", "Qadisiyah": "القادسية", "Dohuk": "دهوك", "Sulaymaniyah": "السليمانية",
-}
+@lru_cache(maxsize=1)
+def _anchors() -> dict[str, tuple[_Anchor, ...]]:
+    """The gazetteer's sites, towns and governorates, so synthetic points fall where real reports put them."""
+    from geo.gazetteer import default_gazetteer
 
-# Approximate coordinates: good enough to spread points over the country like real reports do.
-_SITES = (
-    _Anchor("site", "Ain al-Asad Air Base", "قاعدة عين الأسد", 33.7856, 42.4412, "Anbar"),
-    _Anchor("site", "Baghdad International Airport", "مطار بغداد الدولي", 33.2625, 44.2346, "Baghdad"),
-    _Anchor("site", "US Embassy, Baghdad", "السفارة الأمريكية في بغداد", 33.2990, 44.3950, "Baghdad"),
-    _Anchor("site", "Erbil International Airport", "مطار أربيل الدولي", 36.2376, 43.9632, "Erbil"),
-    _Anchor("site", "Harir Air Base", "قاعدة حرير", 36.5375, 44.3517, "Erbil"),
-    _Anchor("site", "Balad Air Base", "قاعدة بلد الجوية", 33.9402, 44.3616, "Salah al-Din"),
-    _Anchor("site", "Camp Taji", "معسكر التاجي", 33.5240, 44.2560, "Baghdad"),
-    _Anchor("site", "K-1 Air Base", "قاعدة كي وان", 35.5130, 44.2850, "Kirkuk"),
-    _Anchor("site", "Basra International Airport", "مطار البصرة الدولي", 30.5491, 47.6621, "Basra"),
-)
-_TOWNS = (
-    _Anchor("town", "Baghdad", "بغداد", 33.3152, 44.3661, "Baghdad"),
-    _Anchor("town", "Mosul", "الموصل", 36.3350, 43.1189, "Nineveh"),
-    _Anchor("town", "Basra", "البصرة", 30.5085, 47.7804, "Basra"),
-    _Anchor("town", "Kirkuk", "كركوك", 35.4681, 44.3922, "Kirkuk"),
-    _Anchor("town", "Erbil", "أربيل", 36.1911, 44.0092, "Erbil"),
-    _Anchor("town", "Fallujah", "الفلوجة", 33.3500, 43.7833, "Anbar"),
-    _Anchor("town", "Ramadi", "الرمادي", 33.4258, 43.2994, "Anbar"),
-    _Anchor("town", "Hit", "هيت", 33.6417, 42.8250, "Anbar"),
-    _Anchor("town", "Al-Qaim", "القائم", 34.3683, 41.0950, "Anbar"),
-    _Anchor("town", "Tikrit", "تكريت", 34.6071, 43.6782, "Salah al-Din"),
-    _Anchor("town", "Samarra", "سامراء", 34.1959, 43.8857, "Salah al-Din"),
-    _Anchor("town", "Baqubah", "بعقوبة", 33.7466, 44.6437, "Diyala"),
-    _Anchor("town", "Nasiriyah", "الناصرية", 31.0439, 46.2576, "Dhi Qar"),
-    _Anchor("town", "Samawah", "السماوة", 31.3099, 45.2803, "Muthanna"),
-    _Anchor("town", "Diwaniyah", "الديوانية", 31.9929, 44.9255, "Qadisiyah"),
-    _Anchor("town", "Hillah", "الحلة", 32.4637, 44.4196, "Babil"),
-    _Anchor("town", "Karbala", "كربلاء", 32.6160, 44.0249, "Karbala"),
-    _Anchor("town", "Najaf", "النجف", 32.0259, 44.3462, "Najaf"),
-    _Anchor("town", "Kut", "الكوت", 32.5128, 45.8182, "Wasit"),
-    _Anchor("town", "Amarah", "العمارة", 31.8356, 47.1442, "Maysan"),
-    _Anchor("town", "Dohuk", "دهوك", 36.8669, 42.9503, "Dohuk"),
-    _Anchor("town", "Sulaymaniyah", "السليمانية", 35.5613, 45.4305, "Sulaymaniyah"),
-    _Anchor("town", "Abu Ghraib", "أبو غريب", 33.2922, 44.0656, "Baghdad"),
-    _Anchor("town", "Mahmudiyah", "المحمودية", 33.0611, 44.3619, "Baghdad"),
-)
-_GOVERNORATES = tuple(
-    _Anchor("governorate", f"{name} governorate", f"محافظة {_GOVERNORATE_AR[name]}", lat, lon, name)
-    for name, lat, lon in (
-        ("Anbar", 33.3, 42.2), ("Baghdad", 33.3, 44.4), ("Erbil", 36.2, 44.2), ("Salah al-Din", 34.5, 43.6),
-        ("Kirkuk", 35.4, 44.1), ("Basra", 30.5, 47.4), ("Nineveh", 36.0, 42.6), ("Najaf", 31.2, 43.9),
-        ("Karbala", 32.5, 43.6), ("Babil", 32.5, 44.5), ("Diyala", 34.0, 45.0), ("Wasit", 32.6, 45.6),
-        ("Maysan", 31.8, 46.9), ("Dhi Qar", 31.1, 46.3), ("Muthanna", 30.4, 45.4), ("Qadisiyah", 31.9, 45.0),
-        ("Dohuk", 36.9, 43.2), ("Sulaymaniyah", 35.6, 45.5),
-    )
-)
+    gaz = default_gazetteer()
+
+    def anchors(places: Iterable[Place]) -> tuple[_Anchor, ...]:
+        # Rounded to the store's 4 decimals; only places with an Arabic name, as the map shows both.
+        return tuple(
+            _Anchor(p.id, p.name_en, p.name_ar, round(p.lat, 4), round(p.lon, 4), p.governorate)
+            for p in sorted(places, key=lambda p: p.id) if p.governorate and p.name_ar
+        )
+
+    return {
+        "site": anchors(p for p in gaz.places if p.kind in SITE_KINDS),
+        "town": anchors(p for p in gaz.places if p.kind == "city"),
+        "governorate": anchors(gaz.governorates()),
+    }
+
 
 _PRECISION_WEIGHTS = (("site", 0.55), ("town", 0.25), ("district", 0.12), ("governorate", 0.08))
 _WEAPON_WEIGHTS = {
@@ -140,6 +108,7 @@ def fake_events_frame(n: int, *, seed: int = 0) -> pd.DataFrame:
     n_outlets = rng.integers(1, 4, size=n).tolist()
     outlet_starts = rng.integers(0, len(_OUTLETS), size=n).tolist()
 
+    anchors = _anchors()
     slugs: dict[str, str] = {}
 
     def slug(text: str) -> str:
@@ -150,10 +119,10 @@ def fake_events_frame(n: int, *, seed: int = 0) -> pd.DataFrame:
     records = []
     for i in range(n):
         precision = _PRECISION_WEIGHTS[precisions[i]][0]
-        pool = _SITES if precision == "site" else _GOVERNORATES if precision == "governorate" else _TOWNS
+        pool = anchors["town" if precision == "district" else precision]
         anchor = pool[picks[i] % len(pool)]
         lat, lon, name_en, name_ar = anchor.lat, anchor.lon, anchor.name_en, anchor.name_ar
-        place = slug(anchor.governorate if precision == "governorate" else anchor.name_en)
+        place = anchor.id
         if precision == "district":
             # Spread per event: real reports repeat gazetteer coordinates, so these keep the benchmark
             # honest about payloads whose coordinates do not repeat.
