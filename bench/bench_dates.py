@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rasd.dates import Reference, article_reference, find_dates  # noqa: E402
+from rasd.extract.dates import Reference, article_reference, find_dates  # noqa: E402
 from rasd.models import Article  # noqa: E402
 
 SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")

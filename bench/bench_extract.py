@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rasd.articles import load_articles  # noqa: E402
-from rasd.dedupe import merge_events  # noqa: E402
-from rasd.extract import extract_article, extract_events  # noqa: E402
+from rasd.extract.merging import merge_events  # noqa: E402
+from rasd.extract.extraction import extract_article, extract_events  # noqa: E402
 from rasd.models import Article, Event, Source  # noqa: E402
 from rasd.store import Store  # noqa: E402
 

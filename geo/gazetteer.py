@@ -19,7 +19,7 @@ from geopy.location import Location
 
 from rasd.errors import GazetteerError, UnknownPlaceError
 from rasd.models import Place, PlaceMention
-from rasd.normalize import normalize_arabic, normalize_with_offsets
+from rasd.extract.normalize import normalize_arabic, normalize_with_offsets
 from rasd.slug import slugify
 from rasd.vocab import PLACE_KINDS, SITE_KINDS
 

@@ -131,7 +131,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from rasd.extract import extract_events
+    from rasd.extract.extraction import extract_events
 
     articles, failed = _load(args.paths)
     events = extract_events(articles) if articles else []

@@ -26,7 +26,7 @@ import pandas as pd
 from rasd import vocab
 from rasd.errors import FilterError
 from rasd.i18n import label, t
-from rasd.normalize import normalize_arabic, normalize_digits
+from rasd.extract.normalize import normalize_arabic, normalize_digits
 from rasd.slug import slugify
 
 MAX_VALUE_CHARS = 200

@@ -23,7 +23,7 @@ from rasd.slug import slugify
 
 if TYPE_CHECKING:
     from geo.gazetteer import Gazetteer
-    from rasd.dates import Reference
+    from rasd.extract.dates import Reference
 
 SCHEMA_VERSION = 1
 DEFAULT_DB = Path("data") / "rasd.sqlite"
@@ -238,8 +238,8 @@ class Store:
         An article stored with the same text hash and catalogue metadata is left alone unless
         `reextract` is set (after the extractor changed); a changed one replaces only its own mentions.
         """
-        from rasd.dates import article_reference
-        from rasd.extract import extract_article
+        from rasd.extract.dates import article_reference
+        from rasd.extract.extraction import extract_article
 
         batch = list({a.file: a for a in articles}.values())
         with self._connect() as conn:
@@ -327,7 +327,7 @@ class Store:
         return events
 
     def _rebuild_events(self, conn: sqlite3.Connection) -> None:
-        from rasd.dedupe import merge_events
+        from rasd.extract.merging import merge_events
 
         self._write_events(conn, merge_events(self._mentions(conn)))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rasd.articles import load_articles
-from rasd.extract import extract_events
+from rasd.extract.extraction import extract_events
 from rasd.models import Event
 from scoring import Expected, prefix, read_expected
 

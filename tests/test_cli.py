@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from rasd.articles import load_articles
-from rasd.extract import extract_events
+from rasd.extract.extraction import extract_events
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENT_KEYS = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import dateparser
 import pytest
 
-from rasd.dates import (
+from rasd.extract.dates import (
     DateMention,
     Reference,
     article_reference,

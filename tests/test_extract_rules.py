@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from rasd.extract import extract_article, extract_events
+from rasd.extract.extraction import extract_article, extract_events
 from rasd.models import Article
-from rasd.segment import clauses, sentences
+from rasd.extract.segment import clauses, sentences
 
 
 def _events(text: str, *, published: date | None = date(2023, 11, 20)):

@@ -22,7 +22,7 @@ from geo.gazetteer import (
 )
 from rasd.errors import GazetteerError, UnknownPlaceError
 from rasd.models import Place
-from rasd.normalize import normalize_arabic
+from rasd.extract.normalize import normalize_arabic
 from rasd.slug import slugify
 from rasd.vocab import PLACE_KINDS, SITE_KINDS
 

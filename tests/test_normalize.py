@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rasd.normalize import (
+from rasd.extract.normalize import (
     FoldedText,
     _with_offsets_per_char,
     normalize_arabic,

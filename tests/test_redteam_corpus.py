@@ -8,7 +8,7 @@ import pytest
 
 from geo.gazetteer import default_gazetteer
 from rasd.articles import load_articles
-from rasd.extract import extract_events
+from rasd.extract.extraction import extract_events
 from rasd.models import Event
 from scoring import Expected, prefix, read_expected
 

@@ -14,7 +14,7 @@ import pytest
 
 from rasd.articles import load_articles
 from rasd.errors import StoreError
-from rasd.extract import extract_events
+from rasd.extract.extraction import extract_events
 from rasd.models import Article
 from rasd.slug import slugify
 from rasd.store import SCHEMA_VERSION, Store, default_db_path

@@ -1,6 +1,6 @@
 """Word lists the extractor reads Arabic news with, compiled once into folded regular expressions.
 
-Every list is written in ordinary Arabic spelling and folded with rasd.normalize at compile time,
+Every list is written in ordinary Arabic spelling and folded with rasd.extract.normalize at compile time,
 so hamza, taa marbuta and alef variants in the news all match.
 """
 
@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rasd.normalize import normalize_arabic
+from rasd.extract.normalize import normalize_arabic
 
 # Proclitics that attach to a word in news prose: wa-, fa-, bi-, li-, ka-, the article, and their stacks.
 _PREFIX = r"(?:و|ف)?(?:ب|ل|ك)?(?:ال|لل)?"

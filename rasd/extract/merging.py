@@ -9,7 +9,7 @@ from geopy.distance import great_circle
 
 from rasd.errors import GazetteerError
 from rasd.models import Event
-from rasd.normalize import normalize_arabic
+from rasd.extract.normalize import normalize_arabic
 from rasd.vocab import OUTCOMES
 
 _DATE_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3, "unknown": 4}

@@ -15,7 +15,7 @@ from importlib import resources
 
 from rasd.errors import RasdError
 from rasd.models import Article, DateRange
-from rasd.normalize import normalize_arabic, normalize_digits, normalize_with_offsets
+from rasd.extract.normalize import normalize_arabic, normalize_digits, normalize_with_offsets
 
 # Part-of-period words: day bounds inside a month, month bounds inside a year.
 _MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
@@ -56,7 +56,7 @@ class Reference:
 
 @dataclass(frozen=True, slots=True)
 class DateWords:
-    """The date vocabulary of rasd/data/date_words.csv: normalised word -> value, by kind."""
+    """The date vocabulary of rasd/extract/data/date_words.csv: normalised word -> value, by kind."""
 
     by_kind: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -75,8 +75,8 @@ class DateWords:
 
 @cache
 def date_words() -> DateWords:
-    """The packaged date vocabulary table, rasd/data/date_words.csv (cached)."""
-    return parse_date_words(resources.files("rasd").joinpath("data/date_words.csv").read_text(encoding="utf-8"))
+    """The packaged date vocabulary table, rasd/extract/data/date_words.csv (cached)."""
+    return parse_date_words(resources.files("rasd.extract").joinpath("data/date_words.csv").read_text(encoding="utf-8"))
 
 
 def parse_date_words(text: str) -> DateWords:

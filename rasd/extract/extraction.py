@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Callable, Iterable
 
-from rasd.dates import Reference, article_reference, best_range, find_dates
-from rasd.dedupe import merge_events
-from rasd.lexicon import COALITION_SITES, Lexicon, lexicon
+from rasd.extract.dates import Reference, article_reference, best_range, find_dates
+from rasd.extract.merging import merge_events
+from rasd.extract.lexicon import COALITION_SITES, Lexicon, lexicon
 from rasd.models import Article, DateRange, Event, Place, PlaceMention, Source
-from rasd.normalize import FoldedText
-from rasd.segment import Span, clauses, sentences
+from rasd.extract.normalize import FoldedText
+from rasd.extract.segment import Span, clauses, sentences
 from rasd.vocab import OUTCOMES, SITE_KINDS
 
 GEO_PRECISION_BY_KIND = {
