@@ -2,16 +2,20 @@
 
     python bench/bench_extract.py [--sizes 1000 10000] [--read-events 100000]
     python bench/bench_extract.py --sizes --read-events 100000    # baseline and store reads only
+    python bench/bench_extract.py --sizes --article-bytes 100000 1000000 5000000   # one huge article only
 
 Copies differ only in their file name. `extract_events` (extraction + merging) and `Store.ingest`
 (extraction, SQLite writes, event rebuild) are timed separately for a 100-article baseline and each
 size; the time ratio between the largest and the smallest size shows whether the cost grows linearly.
+--article-bytes times `extract_article` on one article made of a seed sentence repeated to each size
+(the sizes' time growth per 10x of text is printed; linear is 10x).
 With --read-events N, the store is filled with N synthetic events and the app's reads are timed.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import dataclasses
 import random
 import sys
@@ -94,6 +98,27 @@ def bench_extract(seeds: list[Article], sizes: list[int]) -> None:
                   f"{'ok' if ratio <= goal else 'OVER GOAL'}")
 
 
+def bench_article_size(seeds: list[Article], sizes: list[int]) -> None:
+    """Time one article of each size made of one attack sentence repeated, and the growth per 10x."""
+    text = next(a.text for a in seeds if "عين الأسد" in a.text)
+    sentence = next(s.strip() for s in text.split(".") if "عين الأسد" in s) + ". "
+    print()
+    print(f"one article of a {len(sentence.encode())}-byte seed sentence repeated")
+    print(f"{'bytes':>10} | {'repeats':>8} | {'extract s':>9} | {'MB/s':>6} | events")
+    times = {}
+    for size in sizes:
+        repeats = max(1, size // len(sentence.encode()))
+        article = Article(file="huge.txt", text=sentence * repeats, published=date(2022, 1, 5))
+        seconds, events = timed(lambda: extract_article(article))
+        times[size] = seconds
+        print(f"{size:>10} | {repeats:>8} | {seconds:>9.2f} | {size / 1e6 / seconds:>6.2f} | {len(events)}", flush=True)
+    ordered = sorted(times)
+    for small, large in zip(ordered, ordered[1:]):
+        exponent = math.log(times[large] / times[small]) / math.log(large / small)
+        print(f"{small} -> {large} bytes: time x{times[large] / times[small]:.1f} for text x{large / small:.0f}, "
+              f"i.e. x{10 ** exponent:.1f} per 10x of text (goal <= 12x)")
+
+
 def synthetic_events(n: int, files: list[str], store: Store) -> list[Event]:
     """n distinct events spread over the gazetteer's places and 2015-2024, each with one or two sources."""
     rng = random.Random(7)
@@ -145,9 +170,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000],
                         help="article counts after the 100-article baseline (none: baseline only)")
     parser.add_argument("--read-events", type=int, default=0, help="also time store reads with this many events")
+    parser.add_argument("--article-bytes", type=int, nargs="*", default=[100_000, 1_000_000, 5_000_000],
+                        help="sizes of the one-article test (none: skip it)")
     args = parser.parse_args()
     loaded = load_articles([ROOT / "seeds"])
     bench_extract(loaded.articles, sorted(args.sizes))
+    if args.article_bytes:
+        bench_article_size(loaded.articles, sorted(args.article_bytes))
     if args.read_events:
         bench_reads(loaded.articles, args.read_events)
 

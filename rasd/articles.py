@@ -15,6 +15,8 @@ from rasd.models import Article
 from rasd.slug import slugify
 
 CATALOGUE = "articles.csv"
+# No news article is this long (the longest seed is 15 KB); a bigger file is a dump or a mistake.
+MAX_ARTICLE_BYTES = 2_000_000
 CATALOGUE_COLUMNS = ("file", "title", "outlet", "url", "published", "published_note")
 # A real report is mostly Arabic even when it quotes English names or carries Latin page furniture.
 MIN_ARABIC_LETTERS = 20
@@ -132,6 +134,11 @@ class _Loader:
 def _read_text(path: Path) -> str:
     """Read one article file as Arabic text with '\\n' line ends; raise ArticleError when it is not usable."""
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise ArticleError(
+                str(path), f"too large ({size / 1e6:.1f} MB; articles above {MAX_ARTICLE_BYTES // 1_000_000} MB are not read)"
+            )
         data = path.read_bytes()
     except OSError as e:
         raise ArticleError(str(path), f"cannot be read ({e.strerror or e})") from e

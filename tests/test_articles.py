@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rasd.articles import CATALOGUE_COLUMNS, load_articles, outlet_id, read_catalogue
+from rasd.articles import CATALOGUE_COLUMNS, MAX_ARTICLE_BYTES, load_articles, outlet_id, read_catalogue
 from rasd.models import Article
 
 ARABIC = "استهدف هجوم بطائرة مسيرة قاعدة عسكرية في محافظة الأنبار غربي العراق فجر اليوم من دون خسائر."
@@ -32,6 +32,7 @@ BAD_FILES = [
     ("latin-1", "Attaque à la roquette près de Bagdad".encode("latin-1"), "not UTF-8"),
     ("english", b"A rocket attack hit a base in western Iraq on Tuesday, officials said.\n", "not Arabic"),
     ("few-arabic", ("Rocket attack report. " * 20 + "قاعدة عين الأسد").encode("utf-8"), "not Arabic"),
+    ("too-large", (ARABIC + "\n") * (MAX_ARTICLE_BYTES // len(ARABIC.encode("utf-8")) + 1), "too large"),
 ]
 
 

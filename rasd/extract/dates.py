@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import csv
 import io
@@ -562,8 +563,14 @@ class _Grammar:
         """All date expressions in a normalised text, longest first where they overlap, in text order."""
         # Most lines hold no date word at all: one pass finds which rules could match in which line.
         lines: dict[int, set[str | None]] = {}
+        line_start = searched = 0
         for m in self.anchors.finditer(norm):
-            lines.setdefault(norm.rfind("\n", 0, m.start()) + 1, set()).add(m.lastgroup)
+            # Only the stretch since the previous anchor is searched for a line break: linear in the text.
+            newline = norm.rfind("\n", searched, m.start())
+            if newline >= 0:
+                line_start = newline + 1
+            searched = m.start()
+            lines.setdefault(line_start, set()).add(m.lastgroup)
         found: list[_Hit] = []
         for start, present in lines.items():
             end = norm.find("\n", start)
@@ -575,11 +582,19 @@ class _Grammar:
                         if hit is not None:
                             found.append(hit)
         found.sort(key=lambda h: (h.start - h.end, h.start))
+        # Chosen hits never overlap, so sorted by start their ends are sorted too: one bisection finds
+        # the only neighbours a new hit could overlap (linear overall, not quadratic in the hits).
+        starts: list[int] = []
         chosen: list[_Hit] = []
         for hit in found:
-            if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
-                chosen.append(hit)
-        return sorted(chosen, key=lambda h: h.start)
+            i = bisect.bisect_left(starts, hit.start)
+            if i < len(chosen) and chosen[i].start < hit.end:
+                continue
+            if i and chosen[i - 1].end > hit.start:
+                continue
+            starts.insert(i, hit.start)
+            chosen.insert(i, hit)
+        return chosen
 
 
 @cache

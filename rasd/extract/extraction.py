@@ -3,6 +3,7 @@ place and describe each one."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -70,6 +71,33 @@ class Statement:
         return self.spans[-1].end
 
 
+class _Mentions:
+    """The article's place mentions in text order, looked up by offset in logarithmic time."""
+
+    def __init__(self, mentions: Iterable[PlaceMention]):
+        self.all = tuple(sorted(mentions, key=lambda m: m.start))
+        self._starts = [m.start for m in self.all]
+        self._by_kinds: dict[tuple[str, ...], tuple[list[int], list[PlaceMention]]] = {}
+
+    def within(self, start: int, end: int) -> tuple[PlaceMention, ...]:
+        """The mentions starting in [start, end)."""
+        return self.all[bisect.bisect_left(self._starts, start):bisect.bisect_left(self._starts, end)]
+
+    def any_within(self, start: int, end: int) -> bool:
+        """True when a mention starts in [start, end)."""
+        i = bisect.bisect_left(self._starts, start)
+        return i < len(self._starts) and self._starts[i] < end
+
+    def last_before(self, start: int, kinds: tuple[str, ...]) -> PlaceMention | None:
+        """The last mention of a place of one of these kinds starting before an offset."""
+        if kinds not in self._by_kinds:
+            chosen = [m for m in self.all if m.place.kind in kinds]
+            self._by_kinds[kinds] = ([m.start for m in chosen], chosen)
+        starts, chosen = self._by_kinds[kinds]
+        i = bisect.bisect_left(starts, start)
+        return chosen[i - 1] if i else None
+
+
 @dataclass(frozen=True, slots=True)
 class _Context:
     """What the extractor knows about the whole article while reading one statement."""
@@ -78,7 +106,7 @@ class _Context:
     reference: Reference
     folded: FoldedText
     sentences: tuple[Span, ...]
-    mentions: tuple[PlaceMention, ...]
+    mentions: _Mentions
     us_mentions: int
     governorate_of: Callable[[str], Place | None]
 
@@ -98,7 +126,7 @@ def _statements(text: str, ctx: _Context, lex: Lexicon) -> list[Statement]:
             folded = ctx.folded.slice(span.start, span.end)
             strong = bool(lex.strong.search(folded))
             weak = strong or bool(lex.weak.search(folded))
-            place = any(span.start <= m.start < span.end for m in ctx.mentions) or bool(lex.anaphora.search(folded))
+            place = ctx.mentions.any_within(span.start, span.end) or bool(lex.anaphora.search(folded))
             if weak and place and current.weak and current.has_place:
                 out.append(current)
                 current = Statement(sentence.start)
@@ -122,8 +150,8 @@ def _anaphor(folded: str, start: int, ctx: _Context, lex: Lexicon) -> Place | No
     if not m:
         return None
     kinds = _ANAPHOR_KINDS.get(re.sub(r"\s+", " ", m.group().strip()), ("airbase", "camp"))
-    earlier = [pm for pm in ctx.mentions if pm.start < start and pm.place.kind in kinds]
-    return earlier[-1].place if earlier else None
+    earlier = ctx.mentions.last_before(start, kinds)
+    return earlier.place if earlier else None
 
 
 def _cluster(place: Place) -> str:
@@ -135,9 +163,7 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
     folded_statement = ctx.folded.slice(statement.start, statement.end)
     found: list[tuple[Place, str, int]] = []
     qualified: set[str] = set()
-    for m in ctx.mentions:
-        if not statement.start <= m.start < statement.end:
-            continue
+    for m in ctx.mentions.within(statement.start, statement.end):
         before = ctx.folded.slice(max(statement.start, m.start - 30), m.start)
         if _is_launch_site(before, folded_statement, lex) or _BETWEEN_SECOND.search(before):
             continue
@@ -366,7 +392,7 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
         reference=reference or article_reference(article),
         folded=folded,
         sentences=tuple(sentences(text)),
-        mentions=tuple(gaz.find(text)),
+        mentions=_Mentions(gaz.find(text)),
         us_mentions=len(lex.us_context.findall(folded.text)),
         governorate_of=gaz.governorate,
     )
