@@ -50,7 +50,9 @@ def _anchors() -> dict[str, tuple[_Anchor, ...]]:
     }
 
 
-_PRECISION_WEIGHTS = (("site", 0.55), ("town", 0.25), ("district", 0.12), ("governorate", 0.08))
+_PRECISION_WEIGHTS = (
+    ("site", 0.55), ("town", 0.23), ("road", 0.02), ("district", 0.12), ("governorate", 0.08),
+)
 _WEAPON_WEIGHTS = {
     "drone": 0.30, "rocket": 0.34, "mortar": 0.06, "ied": 0.20, "gunfire": 0.03, "unknown": 0.07,
 }
@@ -119,7 +121,7 @@ def fake_events_frame(n: int, *, seed: int = 0) -> pd.DataFrame:
     records = []
     for i in range(n):
         precision = _PRECISION_WEIGHTS[precisions[i]][0]
-        pool = anchors["town" if precision == "district" else precision]
+        pool = anchors["town" if precision in ("district", "road") else precision]
         anchor = pool[picks[i] % len(pool)]
         lat, lon, name_en, name_ar = anchor.lat, anchor.lon, anchor.name_en, anchor.name_ar
         place = anchor.id

@@ -5,7 +5,7 @@ TARGETS = ("base", "airport", "embassy", "convoy", "other")
 # One outcome code per event; when several apply the first in this order wins.
 OUTCOMES = ("casualties", "hit", "intercepted", "fell_nearby", "no_casualties", "unknown")
 DATE_PRECISIONS = ("day", "approximate", "month", "year", "unknown")
-GEO_PRECISIONS = ("site", "town", "district", "governorate")
+GEO_PRECISIONS = ("site", "town", "road", "district", "governorate")
 PLACE_KINDS = (
     "airbase", "camp", "airport", "embassy", "zone", "city",
     "district", "subdistrict", "governorate", "region",

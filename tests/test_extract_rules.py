@@ -131,3 +131,44 @@ def test_a_claim_about_attacks_in_general_is_not_a_claim_of_this_one():
             "ومنذ أشهر تبنت غالبية هذه الهجمات المقاومة الإسلامية في العراق.")
     (event,) = _events(text)
     assert event.claimed_by == ""
+
+
+# Inflected forms of the attack words: duals, plurals agreeing with non-human nouns, passives, possessives.
+INFLECTED = [
+    ("dual_verb", "وقال مصدر أمني إن التفجيرين استهدفا رتلاً للتحالف الدولي في الديوانية مساء أمس.",
+     "diwaniyah", "ied"),
+    ("plural_agreement", "وأفادت مصادر بأن صاروخين سقطوا قرب معسكر التاجي الذي يضم مستشارين أمريكيين أمس.",
+     "camp-taji", "rocket"),
+    ("possessive_noun", "احترق مخزن في قاعدة حرير الجوية التي تضم قوات أمريكية إثر قصفه بمسيّرة فجر أمس.",
+     "harir-air-base", "drone"),
+    ("possessive_noun_fem", "وتضررت قاعدة عين الأسد الأمريكية بعد استهدافها بطائرتين مسيرتين فجر أمس.",
+     "ain-al-asad", "drone"),
+    ("passive", "استُهدفت قاعدة فيكتوريا الأمريكية قرب مطار بغداد بطائرة مسيّرة فجر أمس.",
+     "camp-victory", "drone"),
+    ("tamma", "وتم استهداف رتل ينقل معدات للتحالف الدولي بعبوة ناسفة في السماوة أمس.", "samawah", "ied"),
+]
+
+
+@pytest.mark.parametrize("name,text,place,weapon", INFLECTED, ids=[i[0] for i in INFLECTED])
+def test_inflected_attack_words(name, text, place, weapon):
+    events = _events(text)
+    assert [(e.place, e.weapon) for e in events] == [(place, weapon)]
+    assert events[0].date == date(2023, 11, 19)
+
+
+# Places that describe a road, a destination or a landmark: one event, not one per place named.
+ROADS = [
+    ("road_with_dash", "انفجرت عبوة ناسفة برتل ينقل معدات للتحالف الدولي على طريق كربلاء – النجف مساء أمس.",
+     "karbala", "road"),
+    ("destination", "استهدفت عبوة ناسفة رتلاً للدعم اللوجستي تابعاً للتحالف في الناصرية عند الطريق المؤدي إلى البصرة أمس.",
+     "nasiriyah", "town"),
+    ("landmark_across_a_line", "تعرض رتل تابع للتحالف الدولي لهجوم بعبوة ناسفة في محافظة واسط جنوب شرقي بغداد أمس.",
+     "wasit-governorate", "governorate"),
+    ("landmark_alone", "انفجرت عبوة ناسفة برتل تابع للتحالف الدولي جنوبي بغداد أمس.", "baghdad", "district"),
+]
+
+
+@pytest.mark.parametrize("name,text,place,precision", ROADS, ids=[r[0] for r in ROADS])
+def test_one_event_per_road_destination_or_landmark(name, text, place, precision):
+    events = _events(text)
+    assert [(e.place, e.geo_precision) for e in events] == [(place, precision)]

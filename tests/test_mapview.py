@@ -264,13 +264,13 @@ def test_weapons_have_distinct_colours_and_shapes_and_precisions_look_different(
     assert set(WEAPON_COLORS) == set(WEAPON_SHAPES) == set(WEAPONS)
     assert len(set(WEAPON_COLORS.values())) == len(WEAPONS)
     assert len(set(WEAPON_SHAPES.values())) == len(WEAPONS)
-    site, town, district, governorate = (PRECISION_STYLES[g] for g in GEO_PRECISIONS)
+    site, town, road, district, governorate = (PRECISION_STYLES[g] for g in GEO_PRECISIONS)
     assert site.fill_opacity == 1 and not site.dashed
     assert 0 < town.fill_opacity < 1 and not town.dashed
     # Area-level symbols are dashed with a light fill: visible, yet never mistaken for a site or a town.
-    assert district.dashed and governorate.dashed
-    assert 0 < governorate.fill_opacity <= district.fill_opacity < town.fill_opacity
-    assert site.size <= town.size < district.size < governorate.size
+    assert road.dashed and district.dashed and governorate.dashed
+    assert 0 < governorate.fill_opacity <= district.fill_opacity <= road.fill_opacity < town.fill_opacity
+    assert site.size <= town.size < road.size < district.size < governorate.size
 
 
 def test_heat_layer_and_its_toggle_only_when_asked(events):

@@ -31,6 +31,13 @@ _ANAPHOR_KINDS = {
 _COMPASS = re.compile(r"(?:شمال|جنوب|شرق|غرب)(?:ي|ى)?\s*(?:شرق|غرب)?(?:ي|ى)?\s*$")
 # "on the road between Diwaniyah and Samawah": the second town only bounds the first.
 _BETWEEN_SECOND = re.compile(r"(?:^|\s)بين\s+\S+(?:\s+\S+){0,2}\s+و\s*$")
+# "طريق كربلاء – النجف", "طريق بغداد/كركوك": the town after the dash is the road's other end.
+_ROAD_SECOND = re.compile(r"طريق\S*\s+(?:\S+\s+){0,3}?\S+\s*[-–—/]\s*$")
+# "الطريق المؤدي إلى البصرة", "رتل متجه نحو الناصرية": where the road or the convoy goes, not where it was hit.
+_TOWARD = re.compile(
+    r"(?:المودي|الموديه|المتجه|المتجهه|متجه|متجها|متجهه|باتجاه|نحو|الواصل|القادم|القادمه|قادما)\s+"
+    r"(?:(?:الي|من)\s+)?(?:(?:مدينه|محافظه|قضاء|ناحيه)\s+)?$"
+)
 _GOVERNORATES_OF = re.compile(r"محافظت(?:ي|ين)\s+(?:\S+\s+)?و?\s*$")
 _FROM = re.compile(r"(?:^|\s)من\s*(?:\S+\s*)?$")
 _FALL_NEAR = re.compile(r"سقط\w*(?:\s+\S+){0,4}?\s+(?:قرب|بالقرب|محيط|بمحيط|في محيط|خارج)")
@@ -158,11 +165,25 @@ def _cluster(place: Place) -> str:
     return place.parent or place.id
 
 
+def _role(before: str) -> str:
+    """What a place mention is to the statement, read from the words just before it.
+
+    "target" unless it is the far end of a road ("طريق كربلاء – النجف"), a destination ("الطريق المؤدي
+    إلى البصرة"), or a landmark that only locates another place ("جنوب شرقي بغداد").
+    """
+    if _ROAD_SECOND.search(before):
+        return "road_end"
+    if _TOWARD.search(before):
+        return "destination"
+    if _COMPASS.search(before):
+        return "locator"
+    return "target"
+
+
 def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon) -> list[tuple[Place, str]]:
     """The places a statement says were attacked, each with its geographic precision."""
     folded_statement = ctx.folded.slice(statement.start, statement.end)
-    found: list[tuple[Place, str, int]] = []
-    qualified: set[str] = set()
+    found: list[tuple[Place, str, int, str]] = []
     for m in ctx.mentions.within(statement.start, statement.end):
         before = ctx.folded.slice(max(statement.start, m.start - 30), m.start)
         if _is_launch_site(before, folded_statement, lex) or _BETWEEN_SECOND.search(before):
@@ -171,33 +192,41 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
         if _GOVERNORATES_OF.search(before) and place.kind != "governorate":
             # "in the governorates of Diwaniyah and Baghdad" names provinces, not their capitals.
             place = ctx.governorate_of(place.governorate) or place
+        role = _role(before)
         precision = GEO_PRECISION_BY_KIND.get(place.kind, "town")
-        if precision == "town" and _COMPASS.search(before):
+        if precision == "town" and role == "locator":
             precision = "district"
-            qualified.add(place.id)
-        found.append((place, precision, m.start))
-    if not any(p.kind in SITE_KINDS for p, _, _ in found):
+        if role == "road_end" and found and found[-1][3] == "target" and found[-1][0].kind not in SITE_KINDS:
+            # The road's first named town stands for the road.
+            first = found[-1]
+            found[-1] = (first[0], "road", first[2], first[3])
+        found.append((place, precision, m.start, role))
+    if not any(p.kind in SITE_KINDS for p, _, _, _ in found):
         site = _anaphor(folded_statement, statement.start, ctx, lex)
         if site is not None:
-            found.insert(0, (site, "site", statement.start))
+            found.insert(0, (site, "site", statement.start, "target"))
+    # Road ends, destinations and landmarks only say where a target is: they are places of their own only
+    # when the statement names nothing else ("جنوبي بغداد").
+    targets = [f for f in found if f[3] == "target"]
+    found = targets or found[:1]
     if not found:
         return []
-    sites = [(p, g) for p, g, _ in found if p.kind in SITE_KINDS]
+    sites = [(p, g) for p, g, _, _ in found if p.kind in SITE_KINDS]
     if sites:
         chosen: dict[str, tuple[Place, str]] = {}
         for p, g in sites:
             chosen.setdefault(_cluster(p), (p, g))
         # "the Ain al-Asad and Erbil bases": a town joined on in another governorate is a target of its own.
         site_governorates = {p.governorate for p, _ in sites}
-        for p, g, start in found:
+        for p, g, start, _ in found:
             joined = text[max(statement.start, start - 2):start].strip().endswith("و")
             if g == "town" and joined and p.governorate not in site_governorates:
                 chosen.setdefault(p.id, (p, g))
         return list(chosen.values())[:MAX_PLACES_PER_STATEMENT]
     # One place per governorate: "in Yusufiyah, south of Baghdad, in Baghdad governorate" is Yusufiyah.
-    # Governorate-level mentions and compass-qualified towns only locate the more specific place.
+    # Governorate-level mentions only locate the more specific place.
     per_governorate: dict[str, tuple[Place, str]] = {}
-    for p, g, _ in sorted(found, key=lambda f: (f[1] == "governorate", f[0].id in qualified, f[2])):
+    for p, g, _, _ in sorted(found, key=lambda f: (f[1] == "governorate", f[2])):
         per_governorate.setdefault(p.governorate or p.id, (p, g))
     return list(per_governorate.values())[:MAX_PLACES_PER_STATEMENT]
 
@@ -360,7 +389,7 @@ def _statement_events(
                 date_precision=date.precision,
                 place=place.id, place_name=place.name_en, lat=place.lat, lon=place.lon,
                 geo_precision=precision, governorate=place.governorate,
-                weapon=_first_cue(folded, lex.weapons) or "unknown",
+                weapon=_first_cue(folded, lex.weapons) or _first_cue(folded, lex.fallback_weapon) or "unknown",
                 projectiles=_projectiles(folded, lex),
                 target=_target(folded, lex, place),
                 outcome=outcome, killed=killed, wounded=wounded,

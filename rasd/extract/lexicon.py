@@ -26,36 +26,52 @@ def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in folded)
 
 
+def inflected(stems: tuple[str, ...], suffixes: tuple[str, ...]) -> tuple[str, ...]:
+    """Every stem with every suffix; a stem ending in taa marbuta takes suffixes on a taa (هجمة -> هجمتها)."""
+    out = []
+    for stem in stems:
+        folded = normalize_arabic(stem)
+        base = folded[:-1] + "ت" if folded.endswith("ه") and not folded.endswith(" ه") else folded
+        out += [base + suffix if suffix else folded for suffix in suffixes]
+    return tuple(dict.fromkeys(out))
+
+
 def compile_words(words: tuple[str, ...], *, prefixes: bool = True, suffix: str = "") -> re.Pattern[str]:
     """One regex matching any of the words as whole words of folded text, with optional proclitics."""
     pre = _PREFIX if prefixes else ""
     return re.compile(f"{_LEFT}{pre}(?:{_alternation(words)}){suffix}{_RIGHT}")
 
 
-# Attack statements about one attack: past-tense verbs, singular or dual nouns.
+# Attack words are written as stems and inflected by pattern (see `inflected`), not listed form by form:
+# the press writes duals, plurals agreeing with non-human nouns, passives and possessives
+# (استهدفا، سقطوا، استُهدفت، قصفه، استهدافها), and a list of forms always misses one.
+# Past-tense verbs of one attack: stem + subject / object suffixes (passives fold to the same letters).
+STRONG_VERB_STEMS = (
+    "استهدف", "هاجم", "قصف", "سقط", "انفجر", "أطلق", "تعرض", "اعترض", "أسقط", "أحبط", "دمر", "احترق",
+    "استهدفت",  # "استهدفت" + dual/plural object: استهدفتها، استهدفتهم
+)
+# Verbal nouns of one attack: stem + possessive or dual suffix (plurals are WEAK_NOUN_STEMS).
+STRONG_NOUN_STEMS = (
+    "هجوم", "هجمة", "استهداف", "قصف", "اعتداء", "انفجار", "تفجير", "إسقاط", "اعتراض", "سقوط", "تعرض",
+    "إحباط", "تدمير", "احتراق",
+)
+# Fixed phrases and irregular forms no stem pattern yields.
 STRONG_TRIGGERS = (
-    "هجوم", "هجوما", "هجومين", "هجومان", "هجمة", "الهجومين",
-    "استهداف", "استهدف", "استهدفت", "استهدفه", "استهدفها", "استهدفتها", "استهدفوا", "استهدفته",
-    "هاجم", "هاجمت", "هاجموا",
-    "قصف", "قصفت", "قصفوا", "القصف",
-    "إسقاط طائرة", "إسقاط طائرتين", "إسقاط طائرات", "تدمير طائرة", "تدمير طائرتين", "اعتراض صاروخ",
-    "اعتراض صواريخ", "اعتراض طائرة", "اعتراض طائرتين", "أسقطت طائرة", "أسقطت طائرتين",
-    "اعتداء", "الاعتداء",
-    "انفجار عبوة", "انفجار عبوتين", "انفجرت عبوة", "انفجرت عبوتان", "تفجير عبوة", "انفجار",
-    "إحباط هجوم", "أحبطت", "أحبط",
-    "سقط صاروخ", "سقط صاروخان", "سقطت", "سقطا", "سقطتا", "سقوط", "سقوط صاروخ",
-    "انفجرتا", "استهدفتا", "تصدت", "تصدى", "اعترضت", "اعترض", "سقوط صواريخ", "سقوط قذائف", "سقط",
-    "أطلقت", "أطلق", "إطلاق صواريخ", "إطلاق صاروخ", "إطلاق قذائف",
-    "تعرض", "تعرضت", "تعرضها", "تعرضه",
-    "دوي انفجار", "دوي انفجارات",
-    "أسقطت", "أسقط", "انفجرت", "انفجر",
+    "هجوما", "تم استهداف", "جرى استهداف", "إطلاق صواريخ", "إطلاق صاروخ", "إطلاق قذائف", "إطلاق مسيرة",
+    "إطلاق طائرة", "دوي انفجار", "دوي انفجارات", "تصدت", "تصدى", "تصدتا", "تصدوا", "أصابت", "أصاب",
 )
 # Plural or habitual mentions: they group clauses but never make an event on their own.
+WEAK_NOUN_STEMS = ("هجمات", "استهدافات", "اعتداءات", "تفجيرات", "عمليات قصف", "ضربات", "عمليات استهداف")
 WEAK_TRIGGERS = (
-    "هجمات", "الهجمات", "هجماتها", "هجماتهم",
     "يستهدف", "تستهدف", "يستهدفون", "تتعرض", "يتعرض", "تتساقط", "يتساقط",
-    "تشن", "يشن", "تقصف", "يقصف", "عمليات قصف", "ضربات",
+    "تشن", "يشن", "تقصف", "يقصف", "يهاجم", "تهاجم", "يهاجمون",
 )
+# Subject and object suffixes of a past verb, longest first: هاجموها، استهدفتاه، سقطوا، قصفته.
+VERB_SUFFIXES = ("", "ت", "تا", "ا", "وا", "و", "ن", "نا", "تم", "ه", "ها", "هما", "هم", "ته", "تها", "تهما",
+                 "تهم", "وه", "وها", "وهم", "اه", "اها", "تاه", "تاها")
+# Possessive and dual suffixes of a singular noun (taa marbuta becomes taa before a suffix): هجومه،
+# استهدافها، هجومين، هجمتها، الهجومان.
+NOUN_SUFFIXES = ("", "ه", "ها", "هما", "هم", "ين", "ان", "يه", "يها", "ي")
 # Sentences that report something other than an attack on US or coalition forces.
 NEGATIVE = (
     # arrests and investigations
@@ -120,6 +136,8 @@ WEAPON_CUES = (
     Cue("gunfire", ("إطلاق نار", "إطلاق النار", "رصاص", "أسلحة خفيفة", "أسلحة متوسطة", "قنص", "اشتباك",
                     "نيران أسلحة")),
 )
+# A bombing with no weapon named is a planted bomb: the press names rockets and drones when they are used.
+FALLBACK_WEAPON = Cue("ied", ("تفجير", "تفجيرين", "تفجيران", "التفجير", "تفجيرات"))
 TARGET_CUES = (
     Cue("convoy", ("رتل", "أرتال", "رتلا", "الرتل", "قافلة", "شاحنات", "شاحنة", "صهاريج", "عجلات")),
     Cue("embassy", ("سفارة", "السفارة", "قنصلية", "القنصلية", "مركز دبلوماسي", "بعثة دبلوماسية",
@@ -200,6 +218,7 @@ class Lexicon:
     anaphora: re.Pattern[str]
     launch: re.Pattern[str]
     weapons: tuple[tuple[str, re.Pattern[str]], ...]
+    fallback_weapon: tuple[tuple[str, re.Pattern[str]], ...]
     targets: tuple[tuple[str, re.Pattern[str]], ...]
     outcomes: tuple[tuple[str, re.Pattern[str]], ...]
     claim_verbs: re.Pattern[str]
@@ -227,8 +246,10 @@ def lexicon() -> Lexicon:
     killed_words = _alternation(("مقتل", "قتل", "مصرع", "استشهاد", "وفاة"))
     wounded_words = _alternation(("إصابة", "اصابة", "جرح", "أصيب", "إصابات"))
     return Lexicon(
-        strong=compile_words(STRONG_TRIGGERS),
-        weak=compile_words(WEAK_TRIGGERS),
+        strong=compile_words(
+            STRONG_TRIGGERS + inflected(STRONG_VERB_STEMS, VERB_SUFFIXES) + inflected(STRONG_NOUN_STEMS, NOUN_SUFFIXES)
+        ),
+        weak=compile_words(WEAK_TRIGGERS + inflected(WEAK_NOUN_STEMS, NOUN_SUFFIXES[:5])),
         negative=compile_words(NEGATIVE),
         vague=compile_words(VAGUE),
         anchors=compile_words(ANCHORS),
@@ -236,6 +257,7 @@ def lexicon() -> Lexicon:
         anaphora=compile_words(ANAPHORA, prefixes=False),
         launch=compile_words(LAUNCH),
         weapons=_cues(WEAPON_CUES),
+        fallback_weapon=_cues((FALLBACK_WEAPON,)),
         targets=_cues(TARGET_CUES),
         outcomes=_cues(OUTCOME_CUES),
         claim_verbs=compile_words(CLAIM_VERBS),
