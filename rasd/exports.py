@@ -33,7 +33,7 @@ ACLED_TYPES: dict[str, tuple[str, str]] = {
 # ACLED time precision: 1 the day is known, 2 within about a week, 3 a month or less precise.
 TIME_PRECISION = {"day": 1, "approximate": 2, "month": 3, "year": 3, "unknown": 3}
 # ACLED geo precision: 1 the town or site, 2 near it or its district, 3 only the province is known.
-GEO_PRECISION = {"site": 1, "town": 1, "district": 2, "governorate": 3}
+GEO_PRECISION = {"site": 1, "town": 1, "road": 2, "district": 2, "governorate": 3}
 
 _WEAPON_WORDS = {
     "drone": "Drone attack", "rocket": "Rocket attack", "mortar": "Mortar attack", "ied": "IED attack",

@@ -196,6 +196,7 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "geo_precision": {
         "site": ("Site", "موقع محدد"),
         "town": ("Town", "بلدة"),
+        "road": ("Road between towns", "طريق بين مدينتين"),
         "district": ("District", "قضاء"),
         "governorate": ("Governorate", "محافظة"),
     },

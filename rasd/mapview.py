@@ -74,6 +74,7 @@ class SymbolStyle:
 PRECISION_STYLES: dict[str, SymbolStyle] = {
     "site": SymbolStyle(16, 1.0, False),
     "town": SymbolStyle(16, 0.4, False),
+    "road": SymbolStyle(18, 0.3, True),
     "district": SymbolStyle(22, 0.2, True),
     "governorate": SymbolStyle(28, 0.14, True),
 }
