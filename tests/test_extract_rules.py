@@ -172,3 +172,26 @@ ROADS = [
 def test_one_event_per_road_destination_or_landmark(name, text, place, precision):
     events = _events(text)
     assert [(e.place, e.geo_precision) for e in events] == [(place, precision)]
+
+
+def test_a_summary_of_other_attacks_is_split_off_and_dropped():
+    text = ("وأعلنت المقاومة الإسلامية في العراق استهداف قاعدة عين الأسد الأمريكية بطائرة مسيرة أمس "
+            "وعدد من الاستهدافات في واسط وميسان.")
+    assert [e.place for e in _events(text)] == ["ain-al-asad"]
+
+
+def test_a_date_in_a_descriptive_clause_does_not_date_the_attack():
+    text = ("استُهدف مخزن في قاعدة عين الأسد الأمريكية بطائرة مسيرة مساء اليوم، "
+            "وهي القاعدة التي سُلّمت للجيش العراقي في 3-5-2022.")
+    (event,) = _events(text)
+    assert event.date == date(2023, 11, 20)
+
+
+def test_an_undated_follow_up_takes_the_date_of_the_attack_it_continues():
+    text = ("وكانت قاعدة عين الأسد الأمريكية قد تعرضت لهجوم بطائرة مسيرة في 2 تشرين الثاني 2023. "
+            "كما استهدفت طائرة مسيرة أخرى قاعدة حرير الأمريكية في أربيل.")
+    events = {e.place: e for e in _events(text)}
+    assert events["ain-al-asad"].date == date(2023, 11, 2)
+    harir = events["harir-air-base"]
+    assert harir.date_earliest <= date(2023, 11, 2) <= harir.date_latest
+    assert harir.date_latest < date(2023, 11, 19)

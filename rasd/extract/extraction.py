@@ -38,6 +38,8 @@ _TOWARD = re.compile(
     r"(?:المودي|الموديه|المتجه|المتجهه|متجه|متجها|متجهه|باتجاه|نحو|الواصل|القادم|القادمه|قادما)\s+"
     r"(?:(?:الي|من)\s+)?(?:(?:مدينه|محافظه|قضاء|ناحيه)\s+)?$"
 )
+# A clause opened by a relative pronoun or an apposition describes a place or a party, not the attack.
+_DESCRIPTIVE = re.compile(r"(?:^|\s)(?:و|ف)?(?:التي|الذي|الذين|اللتي|اللذين|وهي|وهو|هي|هو|حيث|والتي|والذي)(?:\s|$)")
 _GOVERNORATES_OF = re.compile(r"محافظت(?:ي|ين)\s+(?:\S+\s+)?و?\s*$")
 _FROM = re.compile(r"(?:^|\s)من\s*(?:\S+\s*)?$")
 _FALL_NEAR = re.compile(r"سقط\w*(?:\s+\S+){0,4}?\s+(?:قرب|بالقرب|محيط|بمحيط|في محيط|خارج)")
@@ -66,6 +68,10 @@ class Statement:
     strong: bool = False
     weak: bool = False
     has_place: bool = False
+    # Clauses that only summarise other attacks ("وعدد من الاستهدافات في واسط"): their places are not this attack's.
+    aggregates: list[Span] = field(default_factory=list)
+    # Clauses with an attack word of their own: the dates that govern the attack stand in them.
+    triggered: list[Span] = field(default_factory=list)
 
     @property
     def start(self) -> int:
@@ -138,6 +144,10 @@ def _statements(text: str, ctx: _Context, lex: Lexicon) -> list[Statement]:
                 out.append(current)
                 current = Statement(sentence.start)
             current.spans.append(span)
+            if strong:
+                current.triggered.append(span)
+            elif weak:
+                current.aggregates.append(span)
             current.strong |= strong
             current.weak |= weak
             current.has_place |= place
@@ -185,6 +195,8 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
     folded_statement = ctx.folded.slice(statement.start, statement.end)
     found: list[tuple[Place, str, int, str]] = []
     for m in ctx.mentions.within(statement.start, statement.end):
+        if any(a.start <= m.start < a.end for a in statement.aggregates):
+            continue
         before = ctx.folded.slice(max(statement.start, m.start - 30), m.start)
         if _is_launch_site(before, folded_statement, lex) or _BETWEEN_SECOND.search(before):
             continue
@@ -314,6 +326,7 @@ def _stated_date(statement: Statement, ctx: _Context) -> DateRange | None:
     mentions = [
         m for m in find_dates(text, reference=ctx.reference)
         if not _SINCE.search(ctx.folded.slice(statement.start, statement.start + m.start))
+        and _governs_attack(statement.start + m.start, statement, ctx)
     ]
     days = [m.range for m in mentions if not m.future and m.range.precision == "day" and m.range.date]
     if len(days) > 1:
@@ -323,6 +336,19 @@ def _stated_date(statement: Statement, ctx: _Context) -> DateRange | None:
     if found.precision != "unknown" or any(not m.future for m in mentions):
         return found
     return None
+
+
+def _governs_attack(offset: int, statement: Statement, ctx: _Context) -> bool:
+    """False for a date in a clause that tells something else about a place named in the attack.
+
+    "استُهدف مخزن القاعدة مساء اليوم، وهي القاعدة التي سُلّمت للجيش في 3-5-2022": the date belongs to
+    the handover, told in a relative or descriptive clause with no attack word of its own.
+    """
+    span = next((s for s in statement.spans if s.start <= offset < s.end), None)
+    if span is None or span in statement.triggered:
+        return True
+    head = ctx.folded.slice(span.start, offset)
+    return not _DESCRIPTIVE.search(head)
 
 
 def _undated(ctx: _Context, *, told: DateRange | None) -> DateRange:
@@ -427,22 +453,25 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
     )
     found: list[tuple[Event, str]] = []
     lead: DateRange | None = None
-    previous: tuple[int, DateRange] | None = None
+    previous: tuple[int, DateRange, int] | None = None
     for st in _statements(text, ctx, lex):
         own = _stated_date(st, ctx)
         sentence = st.sentence
         if own is None:
             if previous and previous[0] == sentence:
                 told = _near(previous[1], days=_SAME_SENTENCE_DAYS)
+            elif previous and "\n" not in text[previous[2]:st.start]:
+                # A follow-up in the same paragraph continues the attack just told, whenever that was.
+                told = _near(previous[1], days=_SAME_SENTENCE_DAYS)
             else:
-                told = _near(lead, days=_RECENT_DAYS) if lead else None
+                told = _near(lead, days=_RECENT_DAYS) if lead else previous and _near(previous[1], days=_RECENT_DAYS)
             date = _undated(ctx, told=told)
         else:
             date = own
         events = _statement_events(text, st, ctx, lex, date=date)
         found += events
         if events and own is not None and own.precision != "unknown":
-            previous = (sentence, own)
+            previous = (sentence, own, st.end)
             if lead is None and _is_recent(own, ctx.reference):
                 lead = own
     stated = [e for e, how in found if how == "stated"]

@@ -9,7 +9,11 @@ from dataclasses import dataclass
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?؟…]+(?=\s|$|[\"”»)])|\n+")
 # Clause boundaries inside a sentence: commas, semicolons, colons, dashes, and the conjunctions
 # that open a new statement ("and in", "while", "whereas").
-_CLAUSE_BREAK = re.compile(r"[،,؛;:]|\s[-–—]\s|\s(?=(?:و\s?في|فيما|بينما|كما)\s)")
+_CLAUSE_BREAK = re.compile(
+    r"[،,؛;:]|\s[-–—]\s|\s(?=(?:و\s?في|فيما|بينما|كما)\s)"
+    # "... وعدد من الاستهدافات في واسط": a summary of other attacks joined on with "and a number of".
+    r"|\s(?=و?(?:عدد|سلسلة|سلسله|جملة|جمله|مجموعة|مجموعه)\s+من\s)"
+)
 
 
 @dataclass(frozen=True, slots=True)
