@@ -51,7 +51,9 @@ class Reference:
     """The date relative expressions resolve against, where it comes from, and data-quality flags."""
 
     date: date | None
-    basis: str  # "catalogue", "dateline" (a date line atop the text), "text" (latest date it reports), "none"
+    # "catalogue", "url" (a date in the article's address), "dateline" (a date line atop the text),
+    # "text" (the latest date it reports), "none"
+    basis: str
     flags: tuple[str, ...] = ()
 
 
@@ -689,12 +691,31 @@ def article_reference(article: Article) -> Reference:
             )
             return Reference(latest, "text", (flag,))
         return Reference(article.published, "catalogue")
+    from_url = url_date(article.url)
+    if from_url is not None and (latest is None or from_url >= latest - timedelta(days=1)):
+        return Reference(from_url, "url")
     dateline = _dateline(article.text)
     if dateline is not None and latest is not None and dateline >= latest - timedelta(days=1):
         return Reference(dateline, "dateline")
     if latest is not None:
         return Reference(latest, "text")
     return Reference(None, "none")
+
+
+# News sites put the publication day in the path: /2020/01/08/, /2021-02-16/, /20210216/.
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)([/-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
+# A year and month alone (/2020/01/) only bounds the day: too loose to resolve "yesterday" against.
+
+
+def url_date(url: str) -> date | None:
+    """The publication day a news URL states in its path, if it states one."""
+    m = _URL_DATE.search(url or "")
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+    except ValueError:
+        return None
 
 
 # Print headers carry the Hijri date and the issue number beside the Gregorian one.

@@ -4,16 +4,17 @@ place and describe each one."""
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Callable, Iterable
 
-from rasd.extract.dates import Reference, article_reference, best_range, find_dates
+from rasd.extract.dates import Reference, article_reference, best_range, date_words, find_dates
 from rasd.extract.merging import merge_events
 from rasd.extract.lexicon import COALITION_SITES, Lexicon, lexicon
 from rasd.models import Article, DateRange, Event, Place, PlaceMention, Source
-from rasd.extract.normalize import FoldedText
+from rasd.extract.normalize import FoldedText, normalize_arabic
 from rasd.extract.segment import Span, clauses, sentences
 from rasd.vocab import OUTCOMES, SITE_KINDS
 
@@ -31,12 +32,41 @@ _ANAPHOR_KINDS = {
 _COMPASS = re.compile(r"(?:شمال|جنوب|شرق|غرب)(?:ي|ى)?\s*(?:شرق|غرب)?(?:ي|ى)?\s*$")
 # "on the road between Diwaniyah and Samawah": the second town only bounds the first.
 _BETWEEN_SECOND = re.compile(r"(?:^|\s)بين\s+\S+(?:\s+\S+){0,2}\s+و\s*$")
+_LAUNCHED_FROM = re.compile(r"(?:اطلق|انطلق)\w*\s+(?:\S+\s+)?من\s|مصدرها|مصدره|منصه\s+(?:الاطلاق|اطلاق)")
+# "قاعدة حرير قرب مطار أربيل": a second place near the first only says where it is ("وقرب" adds a target).
+_NEAR = re.compile(r"(?:^|\s)(?:قرب|بالقرب من|القريبه من|القريب من|قريبا من|بمحاذاه|المحاذيه ل|المجاوره ل)\s*$")
 # "طريق كربلاء – النجف", "طريق بغداد/كركوك": the town after the dash is the road's other end.
 _ROAD_SECOND = re.compile(r"طريق\S*\s+(?:\S+\s+){0,3}?\S+\s*[-–—/]\s*$")
 # "الطريق المؤدي إلى البصرة", "رتل متجه نحو الناصرية": where the road or the convoy goes, not where it was hit.
 _TOWARD = re.compile(
     r"(?:المودي|الموديه|المتجه|المتجهه|متجه|متجها|متجهه|باتجاه|نحو|الواصل|القادم|القادمه|قادما)\s+"
     r"(?:(?:الي|من)\s+)?(?:(?:مدينه|محافظه|قضاء|ناحيه)\s+)?$"
+)
+# Words that may stand beside a date in a clause that only dates its neighbour ("، وذلك مساء أمس،").
+_DATE_FILLERS = frozenset(normalize_arabic(w) for w in (
+    "في", "يوم", "من", "منذ", "مساء", "صباح", "فجر", "ليل", "ليلة", "ظهر", "عصر", "الساعة", "الساعه", "نحو",
+    "قرابة", "حوالي", "وذلك", "ذلك", "عند", "بتوقيت", "المحلي", "بغداد", "و", "أمس", "اليوم", "الماضي",
+    "الجاري", "الحالي", "تاريخ", "بتاريخ", "أيضا", "أيضاً", "مساءً", "صباحاً", "فجراً", "قبل", "بعد",
+))
+# "ولكن تم إخلاؤه بتاريخ ...": a clause set against the attack tells another action.
+_CONTRAST = re.compile(r"\s*(?:و)?(?:لكن|لكنه|لكنها|الا ان|غير ان|علما ان|علما بان)(?:\s|$)")
+# Reporting verbs: a date beside one dates the announcement, and the attack came on or before it.
+_REPORTING = re.compile(
+    r"(?:و|ف)?(?:اعلن|اعلنت|افاد|افادت|قال|قالت|ذكر|ذكرت|اكد|اكدت|كشف|كشفت|اوضح|اوضحت|اضاف|اضافت|نقل|نقلت|"
+    r"صرح|صرحت|اعترف|اعترفت|نشر|نشرت|البنتاغون|كان|قد|كانت)"
+)
+_REPORT_LAG_DAYS = 3
+# A place opening a line and followed by a dash or slash is the dateline of the report: "بغداد - ", "أربيل – نورث برس".
+_DATELINE_MARK = re.compile(r"[ \t]*(?:[-–—/|:]|\(\s*[^)]{0,30}\)\s*[-–—/:])")
+# "(بغداد اليوم)", "لـ«بغداد اليوم»", "وكالة بغداد اليوم": the outlet Baghdad Today and its kind.
+_OUTLET_AFTER = re.compile(r"\s+(?:اليوم|نيوز|الإخبارية|الاخبارية|24|الآن|الان)\s*[)\"”»]")
+_OUTLET_BEFORE = re.compile(r"(?:[(\"“«]|وكالة|لوكالة|موقع|لموقع|قناة|لقناة|صحيفة|لصحيفة|شبكة|لشبكة|تلقته|تلقت|لـ)\s*$")
+# "بعد نحو شهرين من هجوم", "بعد ساعات من استهدافين": an earlier attack, told by the time since it.
+_AFTER_SPAN = re.compile(
+    r"(?:^|\s)بعد\s+(?:نحو\s+|قرابه\s+|حوالي\s+|اكثر\s+من\s+|اقل\s+من\s+)?"
+    r"(?:(?P<hours>ساعات|ساعه|ساعتين|ساعتان|سويعات)|(?:(?P<n>\d+|ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره)\s+)?"
+    r"(?P<unit>يوم|يومين|ايام|اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|شهور|عام|عامين|سنه|سنتين|سنوات))"
+    r"(?:\s+\S+){0,2}?\s+(?:من|علي)\s+(?:ال)?(?:هجوم|استهداف|قصف|تفجير|انفجار|اعتداء|هجمه)"
 )
 # A clause opened by a relative pronoun or an apposition describes a place or a party, not the attack.
 _DESCRIPTIVE = re.compile(r"(?:^|\s)(?:و|ف)?(?:التي|الذي|الذين|اللتي|اللذين|وهي|وهو|هي|هو|حيث|والتي|والذي)(?:\s|$)")
@@ -156,9 +186,18 @@ def _statements(text: str, ctx: _Context, lex: Lexicon) -> list[Statement]:
     return [s for s in out if s.strong]
 
 
-def _is_launch_site(folded_before: str, folded_statement: str, lex: Lexicon) -> bool:
-    """True for "launched from X": the place the attack came from, not its target."""
-    return bool(_FROM.search(folded_before)) and bool(lex.launch.search(folded_statement))
+def _is_launch_site(folded_before: str, wider: str, folded_statement: str, lex: Lexicon) -> bool:
+    """True for "launched from X": the place the attack came from, not its target.
+
+    "من X" right before the place in a statement that says launched, or a launch phrase earlier in the
+    same clause ("الصاروخ أطلق من ساحة خالية في منطقة معسكر الرشيد جنوب بغداد").
+    """
+    if _FROM.search(folded_before) and lex.launch.search(folded_statement):
+        return True
+    clause = re.split(r"[،,؛;:]", wider)[-1]
+    launched = [m for m in _LAUNCHED_FROM.finditer(clause)]
+    # "انطلقت الصواريخ من هيت وسقطت داخل القاعدة": an attack word after the launch phrase starts the target.
+    return bool(launched) and not lex.strong.search(clause[launched[-1].end():])
 
 
 def _anaphor(folded: str, start: int, ctx: _Context, lex: Lexicon) -> Place | None:
@@ -175,6 +214,14 @@ def _cluster(place: Place) -> str:
     return place.parent or place.id
 
 
+def _is_byline(text: str, m: PlaceMention) -> bool:
+    """True for a place name that is an outlet's ("تلقته (بغداد اليوم)") or a dateline ("بغداد - ")."""
+    line_start = text.rfind("\n", max(0, m.start - 200), m.start) + 1
+    if not text[max(line_start, m.start - 200):m.start].strip(" \t\"'«“(") and _DATELINE_MARK.match(text, m.end):
+        return True
+    return bool(_OUTLET_AFTER.match(text, m.end)) and bool(_OUTLET_BEFORE.search(text, max(0, m.start - 25), m.start))
+
+
 def _role(before: str) -> str:
     """What a place mention is to the statement, read from the words just before it.
 
@@ -187,6 +234,8 @@ def _role(before: str) -> str:
         return "destination"
     if _COMPASS.search(before):
         return "locator"
+    if _NEAR.search(before):
+        return "near"
     return "target"
 
 
@@ -195,16 +244,20 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
     folded_statement = ctx.folded.slice(statement.start, statement.end)
     found: list[tuple[Place, str, int, str]] = []
     for m in ctx.mentions.within(statement.start, statement.end):
-        if any(a.start <= m.start < a.end for a in statement.aggregates):
+        if any(a.start <= m.start < a.end for a in statement.aggregates) or _is_byline(text, m):
             continue
         before = ctx.folded.slice(max(statement.start, m.start - 30), m.start)
-        if _is_launch_site(before, folded_statement, lex) or _BETWEEN_SECOND.search(before):
+        wider = ctx.folded.slice(max(statement.start, m.start - 120), m.start)
+        if _is_launch_site(before, wider, folded_statement, lex) or _BETWEEN_SECOND.search(before):
             continue
         place = m.place
         if _GOVERNORATES_OF.search(before) and place.kind != "governorate":
             # "in the governorates of Diwaniyah and Baghdad" names provinces, not their capitals.
             place = ctx.governorate_of(place.governorate) or place
         role = _role(before)
+        if role == "near":
+            # "near Y" after a target locates it; opening the statement's places, Y is where it fell.
+            role = "locator" if any(f[3] == "target" for f in found) else "target"
         precision = GEO_PRECISION_BY_KIND.get(place.kind, "town")
         if precision == "town" and role == "locator":
             precision = "district"
@@ -323,11 +376,20 @@ def _claimant(folded: str, lex: Lexicon) -> str:
 def _stated_date(statement: Statement, ctx: _Context) -> DateRange | None:
     """The date a statement's own time words give; None when it has no time word at all."""
     text = ctx.article.text[statement.start:statement.end]
-    mentions = [
-        m for m in find_dates(text, reference=ctx.reference)
-        if not _SINCE.search(ctx.folded.slice(statement.start, statement.start + m.start))
-        and _governs_attack(statement.start + m.start, statement, ctx)
-    ]
+    mentions = []
+    for m in find_dates(text, reference=ctx.reference):
+        if _SINCE.search(ctx.folded.slice(statement.start, statement.start + m.start)):
+            continue
+        role = _date_role(statement.start + m.start, statement.start + m.end, statement, ctx)
+        if role == "report" and m.range.date and m.range.precision == "day":
+            # "the Pentagon announced on the 8th that five were wounded in an attack": on or before that day.
+            reported = m.range.date
+            m = dataclasses.replace(m, range=DateRange(reported, reported - timedelta(days=_REPORT_LAG_DAYS),
+                                                       reported, "approximate"))
+        if role != "other":
+            mentions.append((role, m))
+    # The day an attack was announced bounds it only when nothing dates the attack itself.
+    mentions = [m for role, m in mentions if role == "attack"] or [m for _, m in mentions]
     days = [m.range for m in mentions if not m.future and m.range.precision == "day" and m.range.date]
     if len(days) > 1:
         # "announced today that ... last night": an attack is reported after it happens.
@@ -338,17 +400,50 @@ def _stated_date(statement: Statement, ctx: _Context) -> DateRange | None:
     return None
 
 
-def _governs_attack(offset: int, statement: Statement, ctx: _Context) -> bool:
-    """False for a date in a clause that tells something else about a place named in the attack.
+def _date_role(start: int, end: int, statement: Statement, ctx: _Context) -> str:
+    """What a date in a statement dates: "attack", "report" (the day it was announced) or "other".
 
-    "استُهدف مخزن القاعدة مساء اليوم، وهي القاعدة التي سُلّمت للجيش في 3-5-2022": the date belongs to
-    the handover, told in a relative or descriptive clause with no attack word of its own.
+    Each date belongs to the verb of its own clause. In the clause with the attack word it dates the
+    attack; beside a reporting verb alone it dates the announcement; in a relative, descriptive or
+    contrasting clause ("وهي القاعدة التي سُلّمت للجيش في 3-5-2022", "ولكن تم إخلاؤه بتاريخ ...") it
+    dates something else; a clause that is the date and little else ("، الثلاثاء،") dates the attack.
     """
-    span = next((s for s in statement.spans if s.start <= offset < s.end), None)
+    span = next((s for s in statement.spans if s.start <= start < s.end), None)
     if span is None or span in statement.triggered:
-        return True
-    head = ctx.folded.slice(span.start, offset)
-    return not _DESCRIPTIVE.search(head)
+        return "attack"
+    head = ctx.folded.slice(span.start, start)
+    if _DESCRIPTIVE.search(head) or _CONTRAST.match(head):
+        return "other"
+    rest = (head + " " + ctx.folded.slice(end, span.end)).split()
+    words = [w for w in rest if w not in _DATE_FILLERS and not w.isdigit()]
+    if words and _REPORTING.fullmatch(words[0]) and not ctx.folded.slice(span.start, start).strip():
+        # The clause opens with its date, then a reporting verb: "16 فبراير 2021 أعلن متحدث ...".
+        return "report"
+    if words and all(_REPORTING.fullmatch(w) for w in words):
+        return "report"
+    return "attack"
+
+
+def _elapsed(folded: str, words) -> tuple[int, int] | None:
+    """Days between this attack and a later one the statement is told from, as (least, most).
+
+    "ويأتي بعد نحو شهرين من هجوم صاروخي استهدف المطار": the earlier attack came about two months before.
+    """
+    m = _AFTER_SPAN.search(folded)
+    if not m:
+        return None
+    if m.group("hours"):
+        return 0, 1
+    count = m.group("n")
+    if count is None:
+        days = int(words.values("dual").get(m.group("unit")) or words.values("unit").get(m.group("unit")) or 0)
+    else:
+        n = int(count) if count.isdigit() else int(words.values("number").get(count) or 0)
+        days = n * int(words.values("units").get(m.group("unit")) or words.values("unit").get(m.group("unit")) or 0)
+    if not days:
+        return None
+    slack = max(1, days // 4)
+    return max(0, days - slack), days + slack
 
 
 def _undated(ctx: _Context, *, told: DateRange | None) -> DateRange:
@@ -393,6 +488,8 @@ def _statement_events(
     raw = text[statement.start:statement.end]
     folded = ctx.folded.slice(statement.start, statement.end)
     if lex.negative.search(folded):
+        return []
+    if lex.condemn.search(folded) and not lex.strong_verbs.search(folded):
         return []
     if lex.vague.search(folded) and not lex.anchors.search(folded) and date.precision != "day":
         return []
@@ -457,6 +554,13 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
     for st in _statements(text, ctx, lex):
         own = _stated_date(st, ctx)
         sentence = st.sentence
+        gap = _elapsed(ctx.folded.slice(st.start, st.end), date_words())
+        anchor = (previous[1] if previous else None) or lead
+        if own is None and gap is not None and anchor is not None and anchor.date is not None:
+            # Counted back from the attack the statement is told from (or from the article's day).
+            own = DateRange(anchor.date - timedelta(days=(gap[0] + gap[1]) // 2),
+                            (anchor.earliest or anchor.date) - timedelta(days=gap[1]),
+                            (anchor.latest or anchor.date) - timedelta(days=gap[0]), "approximate")
         if own is None:
             if previous and previous[0] == sentence:
                 told = _near(previous[1], days=_SAME_SENTENCE_DAYS)
@@ -470,7 +574,10 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
             date = own
         events = _statement_events(text, st, ctx, lex, date=date)
         found += events
-        if events and own is not None and own.precision != "unknown":
+        # "أعلن الحرس الثوري، فجر اليوم، إطلاق عشرات الصواريخ على القواعد الأمريكية": a dated attack with
+        # no place of its own still dates the statements that go on to place it.
+        placeless = not events and not lex.negative.search(ctx.folded.slice(st.start, st.end))
+        if (events or placeless) and own is not None and own.precision != "unknown":
             previous = (sentence, own, st.end)
             if lead is None and _is_recent(own, ctx.reference):
                 lead = own

@@ -86,9 +86,13 @@ NEGATIVE = (
     "نفذت القوات الأمريكية", "نفذت القوات الأميركية", "شنت القوات الأمريكية", "شنت القوات الأميركية",
     # anticipation, threats, conditions, refusal, condemnation
     "تحسبا", "تحسب", "خشية", "تخشى", "لمنع", "منع", "تهديد", "تهدد", "هددت", "توعد", "توعدت",
-    "في حال", "إذا", "لو", "احتمال", "يمكن أن", "السماح", "رفضه", "رفض", "يرفض", "ترفض", "تدين",
-    "أدان", "أدانت", "دان", "دانت", "ندد", "نددت", "يدين", "شجب", "شجبت", "استنكر", "استنكرت", "سيتم", "ستستمر", "ستبدأ", "لن",
+    "في حال", "إذا", "لو", "احتمال", "يمكن أن", "السماح", "رفضه", "رفض", "يرفض", "ترفض",
+    "سيتم", "ستستمر", "ستبدأ", "لن",
 )
+# Condemnations: a statement of its own only when it tells the attack with a verb ("أدانت الرئاسة هجوماً
+# استهدف أمس معسكر التاجي"); "ودانت السفارة الهجوم" only refers to an attack told elsewhere.
+CONDEMN = ("تدين", "أدان", "أدانت", "دان", "دانت", "ندد", "نددت", "يدين", "شجب", "شجبت", "استنكر", "استنكرت",
+           "إدانة", "ادانتها", "استنكاره", "استنكارها")
 # Habitual or plural reports ("rockets fall almost daily"): vague unless anchored to a latest instance.
 VAGUE = (
     "بشكل شبه يومي", "شبه يومي", "بوتيرة يومية", "يوميا", "يكاد لا يمر", "كثيرا ما", "غالبا ما", "عادة ما",
@@ -210,6 +214,8 @@ class Lexicon:
     """The compiled patterns the extractor uses."""
 
     strong: re.Pattern[str]
+    strong_verbs: re.Pattern[str]
+    condemn: re.Pattern[str]
     weak: re.Pattern[str]
     negative: re.Pattern[str]
     vague: re.Pattern[str]
@@ -249,6 +255,8 @@ def lexicon() -> Lexicon:
         strong=compile_words(
             STRONG_TRIGGERS + inflected(STRONG_VERB_STEMS, VERB_SUFFIXES) + inflected(STRONG_NOUN_STEMS, NOUN_SUFFIXES)
         ),
+        strong_verbs=compile_words(inflected(STRONG_VERB_STEMS, VERB_SUFFIXES)),
+        condemn=compile_words(CONDEMN),
         weak=compile_words(WEAK_TRIGGERS + inflected(WEAK_NOUN_STEMS, NOUN_SUFFIXES[:5])),
         negative=compile_words(NEGATIVE),
         vague=compile_words(VAGUE),
