@@ -555,8 +555,8 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
         own = _stated_date(st, ctx)
         sentence = st.sentence
         gap = _elapsed(ctx.folded.slice(st.start, st.end), date_words())
-        anchor = (previous[1] if previous else None) or lead
-        if own is None and gap is not None and anchor is not None and anchor.date is not None:
+        anchor = (previous[1] if previous else None) or lead or _undated(ctx, told=None)
+        if own is None and gap is not None and anchor.date is not None:
             # Counted back from the attack the statement is told from (or from the article's day).
             own = DateRange(anchor.date - timedelta(days=(gap[0] + gap[1]) // 2),
                             (anchor.earliest or anchor.date) - timedelta(days=gap[1]),
