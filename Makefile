@@ -43,7 +43,9 @@ test: install-test chromium
 	$(PY) -m pytest -q
 
 bench: install-test chromium
+	$(PY) -m pip install -q -e '.[test,bench]'
 	$(PY) bench/bench_extract.py
+	$(PY) bench/bench_triggers.py
 	$(PY) bench/bench_map.py
 	$(PY) bench/bench_browser.py
 
