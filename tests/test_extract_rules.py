@@ -195,3 +195,17 @@ def test_an_undated_follow_up_takes_the_date_of_the_attack_it_continues():
     harir = events["harir-air-base"]
     assert harir.date_earliest <= date(2023, 11, 2) <= harir.date_latest
     assert harir.date_latest < date(2023, 11, 19)
+
+
+def test_a_claim_retelling_the_attack_merges_into_it_and_keeps_the_claimant():
+    text = ("تعرضت قاعدة حرير الجوية في أربيل لهجوم بطائرة مسيرة فجر اليوم.\n"
+            "وأعلنت المقاومة الإسلامية في العراق في بيان استهداف قاعدة الاحتلال الأمريكي في حرير بطائرة مسيرة.")
+    (event,) = _events(text)
+    assert (event.place, event.claimed_by) == ("harir-air-base", "Islamic Resistance in Iraq")
+
+
+def test_a_claim_naming_the_town_of_the_attacked_airport_is_the_same_attack():
+    text = ("أفاد مصدر أمني بسقوط صاروخين قرب مطار أربيل الدولي مساء اليوم.\n"
+            "وأعلنت المقاومة الإسلامية في العراق استهداف قاعدة الاحتلال في أربيل بالصواريخ.")
+    (event,) = _events(text)
+    assert (event.place, event.claimed_by) == ("erbil-airport", "Islamic Resistance in Iraq")

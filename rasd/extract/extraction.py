@@ -612,7 +612,9 @@ def _claim_recent_attacks(events: list[Event], text: str, ctx: _Context, lex: Le
     claimed = {
         claimant.name_en
         for sentence in ctx.sentences
-        if lex.strict_claim_verbs.search(folded := ctx.folded.slice(sentence.start, sentence.end))
+        # "تبنت ..." anywhere, or a group announcing the attack itself ("وأعلنت المقاومة استهداف القاعدة").
+        if (lex.strict_claim_verbs.search(folded := ctx.folded.slice(sentence.start, sentence.end))
+            or (lex.claim_verbs.search(folded) and lex.strong.search(folded)))
         # "most of these attacks were claimed by ..." speaks of attacks in general, not of this one.
         and not lex.weak.search(folded) and not lex.vague.search(folded)
         for claimant, pattern in lex.claimants

@@ -56,7 +56,9 @@ def _compatible(a: Event, b: Event, *, same_article: bool, cluster: Callable[[st
     if "unknown" not in (a.weapon, b.weapon) and a.weapon != b.weapon:
         return False
     if same_article:
-        if "other" not in (a.target, b.target) and a.target != b.target and a.place != b.place:
+        # Airports host bases (Erbil, Baghdad): "قاعدة الاحتلال في أربيل" re-tells the airport attack.
+        targets = {a.target, b.target}
+        if "other" not in targets and len(targets) > 1 and targets != {"base", "airport"} and a.place != b.place:
             return False
     elif "unknown" in (a.date_precision, b.date_precision):
         # Across articles an undated report could be any attack at that place: keep it apart.
