@@ -15,6 +15,7 @@ from rasd.extract.merging import merge_events
 from rasd.extract.lexicon import COALITION_SITES, Lexicon, lexicon
 from rasd.models import Article, DateRange, Event, Place, PlaceMention, Source
 from rasd.extract.normalize import FoldedText, normalize_arabic
+from rasd.extract.places import BETWEEN_SECOND, FROM, GOVERNORATES_OF, LAUNCHED_FROM, is_byline, place_role
 from rasd.extract.segment import Span, clauses, sentences
 from rasd.vocab import OUTCOMES, SITE_KINDS
 
@@ -28,20 +29,6 @@ _ANAPHOR_KINDS = {
     "القاعده": ("airbase", "camp"), "القاعده العسكريه": ("airbase", "camp"), "المعسكر": ("camp", "airbase"),
     "السفاره": ("embassy",), "القنصليه": ("embassy",), "المطار": ("airport",),
 }
-# "south of Baghdad": a compass word right before a place widens it to its surroundings.
-_COMPASS = re.compile(r"(?:شمال|جنوب|شرق|غرب)(?:ي|ى)?\s*(?:شرق|غرب)?(?:ي|ى)?\s*$")
-# "on the road between Diwaniyah and Samawah": the second town only bounds the first.
-_BETWEEN_SECOND = re.compile(r"(?:^|\s)بين\s+\S+(?:\s+\S+){0,2}\s+و\s*$")
-_LAUNCHED_FROM = re.compile(r"(?:اطلق|انطلق)\w*\s+(?:\S+\s+)?من\s|مصدرها|مصدره|منصه\s+(?:الاطلاق|اطلاق)")
-# "قاعدة حرير قرب مطار أربيل": a second place near the first only says where it is ("وقرب" adds a target).
-_NEAR = re.compile(r"(?:^|\s)(?:قرب|بالقرب من|القريبه من|القريب من|قريبا من|بمحاذاه|المحاذيه ل|المجاوره ل)\s*$")
-# "طريق كربلاء – النجف", "طريق بغداد/كركوك": the town after the dash is the road's other end.
-_ROAD_SECOND = re.compile(r"طريق\S*\s+(?:\S+\s+){0,3}?\S+\s*[-–—/]\s*$")
-# "الطريق المؤدي إلى البصرة", "رتل متجه نحو الناصرية": where the road or the convoy goes, not where it was hit.
-_TOWARD = re.compile(
-    r"(?:المودي|الموديه|المتجه|المتجهه|متجه|متجها|متجهه|باتجاه|نحو|الواصل|القادم|القادمه|قادما)\s+"
-    r"(?:(?:الي|من)\s+)?(?:(?:مدينه|محافظه|قضاء|ناحيه)\s+)?$"
-)
 # Words that may stand beside a date in a clause that only dates its neighbour ("، وذلك مساء أمس،").
 _DATE_FILLERS = frozenset(normalize_arabic(w) for w in (
     "في", "يوم", "من", "منذ", "مساء", "صباح", "فجر", "ليل", "ليلة", "ظهر", "عصر", "الساعة", "الساعه", "نحو",
@@ -56,11 +43,6 @@ _REPORTING = re.compile(
     r"صرح|صرحت|اعترف|اعترفت|نشر|نشرت|البنتاغون|كان|قد|كانت)"
 )
 _REPORT_LAG_DAYS = 3
-# A place opening a line and followed by a dash or slash is the dateline of the report: "بغداد - ", "أربيل – نورث برس".
-_DATELINE_MARK = re.compile(r"[ \t]*(?:[-–—/|:]|\(\s*[^)]{0,30}\)\s*[-–—/:])")
-# "(بغداد اليوم)", "لـ«بغداد اليوم»", "وكالة بغداد اليوم": the outlet Baghdad Today and its kind.
-_OUTLET_AFTER = re.compile(r"\s+(?:اليوم|نيوز|الإخبارية|الاخبارية|24|الآن|الان)\s*[)\"”»]")
-_OUTLET_BEFORE = re.compile(r"(?:[(\"“«]|وكالة|لوكالة|موقع|لموقع|قناة|لقناة|صحيفة|لصحيفة|شبكة|لشبكة|تلقته|تلقت|لـ)\s*$")
 # "بعد نحو شهرين من هجوم", "بعد ساعات من استهدافين": an earlier attack, told by the time since it.
 _AFTER_SPAN = re.compile(
     r"(?:^|\s)بعد\s+(?:نحو\s+|قرابه\s+|حوالي\s+|اكثر\s+من\s+|اقل\s+من\s+)?"
@@ -70,8 +52,6 @@ _AFTER_SPAN = re.compile(
 )
 # A clause opened by a relative pronoun or an apposition describes a place or a party, not the attack.
 _DESCRIPTIVE = re.compile(r"(?:^|\s)(?:و|ف)?(?:التي|الذي|الذين|اللتي|اللذين|وهي|وهو|هي|هو|حيث|والتي|والذي)(?:\s|$)")
-_GOVERNORATES_OF = re.compile(r"محافظت(?:ي|ين)\s+(?:\S+\s+)?و?\s*$")
-_FROM = re.compile(r"(?:^|\s)من\s*(?:\S+\s*)?$")
 _FALL_NEAR = re.compile(r"سقط\w*(?:\s+\S+){0,4}?\s+(?:قرب|بالقرب|محيط|بمحيط|في محيط|خارج)")
 # Articles that mention US or coalition forces this often are about them: a bare base name is theirs.
 _ARTICLE_US_MENTIONS = 2
@@ -192,10 +172,10 @@ def _is_launch_site(folded_before: str, wider: str, folded_statement: str, lex: 
     "من X" right before the place in a statement that says launched, or a launch phrase earlier in the
     same clause ("الصاروخ أطلق من ساحة خالية في منطقة معسكر الرشيد جنوب بغداد").
     """
-    if _FROM.search(folded_before) and lex.launch.search(folded_statement):
+    if FROM.search(folded_before) and lex.launch.search(folded_statement):
         return True
     clause = re.split(r"[،,؛;:]", wider)[-1]
-    launched = [m for m in _LAUNCHED_FROM.finditer(clause)]
+    launched = [m for m in LAUNCHED_FROM.finditer(clause)]
     # "انطلقت الصواريخ من هيت وسقطت داخل القاعدة": an attack word after the launch phrase starts the target.
     return bool(launched) and not lex.strong.search(clause[launched[-1].end():])
 
@@ -214,47 +194,22 @@ def _cluster(place: Place) -> str:
     return place.parent or place.id
 
 
-def _is_byline(text: str, m: PlaceMention) -> bool:
-    """True for a place name that is an outlet's ("تلقته (بغداد اليوم)") or a dateline ("بغداد - ")."""
-    line_start = text.rfind("\n", max(0, m.start - 200), m.start) + 1
-    if not text[max(line_start, m.start - 200):m.start].strip(" \t\"'«“(") and _DATELINE_MARK.match(text, m.end):
-        return True
-    return bool(_OUTLET_AFTER.match(text, m.end)) and bool(_OUTLET_BEFORE.search(text, max(0, m.start - 25), m.start))
-
-
-def _role(before: str) -> str:
-    """What a place mention is to the statement, read from the words just before it.
-
-    "target" unless it is the far end of a road ("طريق كربلاء – النجف"), a destination ("الطريق المؤدي
-    إلى البصرة"), or a landmark that only locates another place ("جنوب شرقي بغداد").
-    """
-    if _ROAD_SECOND.search(before):
-        return "road_end"
-    if _TOWARD.search(before):
-        return "destination"
-    if _COMPASS.search(before):
-        return "locator"
-    if _NEAR.search(before):
-        return "near"
-    return "target"
-
-
 def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon) -> list[tuple[Place, str]]:
     """The places a statement says were attacked, each with its geographic precision."""
     folded_statement = ctx.folded.slice(statement.start, statement.end)
     found: list[tuple[Place, str, int, str]] = []
     for m in ctx.mentions.within(statement.start, statement.end):
-        if any(a.start <= m.start < a.end for a in statement.aggregates) or _is_byline(text, m):
+        if any(a.start <= m.start < a.end for a in statement.aggregates) or is_byline(text, m):
             continue
         before = ctx.folded.slice(max(statement.start, m.start - 30), m.start)
         wider = ctx.folded.slice(max(statement.start, m.start - 120), m.start)
-        if _is_launch_site(before, wider, folded_statement, lex) or _BETWEEN_SECOND.search(before):
+        if _is_launch_site(before, wider, folded_statement, lex) or BETWEEN_SECOND.search(before):
             continue
         place = m.place
-        if _GOVERNORATES_OF.search(before) and place.kind != "governorate":
+        if GOVERNORATES_OF.search(before) and place.kind != "governorate":
             # "in the governorates of Diwaniyah and Baghdad" names provinces, not their capitals.
             place = ctx.governorate_of(place.governorate) or place
-        role = _role(before)
+        role = place_role(before)
         if role == "near":
             # "near Y" after a target locates it; opening the statement's places, Y is where it fell.
             role = "locator" if any(f[3] == "target" for f in found) else "target"

@@ -1,0 +1,57 @@
+"""What a place named in an attack statement is to it: target, road end, destination, landmark, launch site, outlet.
+
+Each pattern reads the folded text just before (or the raw text around) one place mention.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rasd.models import PlaceMention
+
+# "south of Baghdad": a compass word right before a place widens it to its surroundings.
+COMPASS = re.compile(r"(?:شمال|جنوب|شرق|غرب)(?:ي|ى)?\s*(?:شرق|غرب)?(?:ي|ى)?\s*$")
+# "on the road between Diwaniyah and Samawah": the second town only bounds the first.
+BETWEEN_SECOND = re.compile(r"(?:^|\s)بين\s+\S+(?:\s+\S+){0,2}\s+و\s*$")
+LAUNCHED_FROM = re.compile(r"(?:اطلق|انطلق)\w*\s+(?:\S+\s+)?من\s|مصدرها|مصدره|منصه\s+(?:الاطلاق|اطلاق)")
+# "قاعدة حرير قرب مطار أربيل": a second place near the first only says where it is ("وقرب" adds a target).
+NEAR = re.compile(r"(?:^|\s)(?:قرب|بالقرب من|القريبه من|القريب من|قريبا من|بمحاذاه|المحاذيه ل|المجاوره ل)\s*$")
+# "طريق كربلاء – النجف", "طريق بغداد/كركوك": the town after the dash is the road's other end.
+ROAD_SECOND = re.compile(r"طريق\S*\s+(?:\S+\s+){0,3}?\S+\s*[-–—/]\s*$")
+# "الطريق المؤدي إلى البصرة", "رتل متجه نحو الناصرية": where the road or the convoy goes, not where it was hit.
+TOWARD = re.compile(
+    r"(?:المودي|الموديه|المتجه|المتجهه|متجه|متجها|متجهه|باتجاه|نحو|الواصل|القادم|القادمه|قادما)\s+"
+    r"(?:(?:الي|من)\s+)?(?:(?:مدينه|محافظه|قضاء|ناحيه)\s+)?$"
+)
+# A place opening a line and followed by a dash or slash is the dateline of the report: "بغداد - ", "أربيل – نورث برس".
+DATELINE_MARK = re.compile(r"[ \t]*(?:[-–—/|:]|\(\s*[^)]{0,30}\)\s*[-–—/:])")
+# "(بغداد اليوم)", "لـ«بغداد اليوم»", "وكالة بغداد اليوم": the outlet Baghdad Today and its kind.
+OUTLET_AFTER = re.compile(r"\s+(?:اليوم|نيوز|الإخبارية|الاخبارية|24|الآن|الان)\s*[)\"”»]")
+OUTLET_BEFORE = re.compile(r"(?:[(\"“«]|وكالة|لوكالة|موقع|لموقع|قناة|لقناة|صحيفة|لصحيفة|شبكة|لشبكة|تلقته|تلقت|لـ)\s*$")
+GOVERNORATES_OF = re.compile(r"محافظت(?:ي|ين)\s+(?:\S+\s+)?و?\s*$")
+FROM = re.compile(r"(?:^|\s)من\s*(?:\S+\s*)?$")
+
+
+def is_byline(text: str, m: PlaceMention) -> bool:
+    """True for a place name that is an outlet's ("تلقته (بغداد اليوم)") or a dateline ("بغداد - ")."""
+    line_start = text.rfind("\n", max(0, m.start - 200), m.start) + 1
+    if not text[max(line_start, m.start - 200):m.start].strip(" \t\"'«“(") and DATELINE_MARK.match(text, m.end):
+        return True
+    return bool(OUTLET_AFTER.match(text, m.end)) and bool(OUTLET_BEFORE.search(text, max(0, m.start - 25), m.start))
+
+
+def place_role(before: str) -> str:
+    """What a place mention is to the statement, read from the words just before it.
+
+    "target" unless it is the far end of a road ("طريق كربلاء – النجف"), a destination ("الطريق المؤدي
+    إلى البصرة"), or a landmark that only locates another place ("جنوب شرقي بغداد").
+    """
+    if ROAD_SECOND.search(before):
+        return "road_end"
+    if TOWARD.search(before):
+        return "destination"
+    if COMPASS.search(before):
+        return "locator"
+    if NEAR.search(before):
+        return "near"
+    return "target"
