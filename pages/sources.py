@@ -5,6 +5,9 @@ import streamlit as st
 from rasd.i18n import t
 from rasd.ui import data, layout, panels, tables
 
+K_ARTICLE = "sources.article"
+K_FOR_EVENT = "sources.article_event"
+
 
 def main() -> None:
     """Draw the sources page."""
@@ -17,8 +20,12 @@ def main() -> None:
         return
     titles = dict(zip(articles["file"], articles["title"]))
     files = list(titles)
-    first = tables.first_article(files, data.event(ctx.view.event) if ctx.view.event else None)
-    file = st.selectbox(t("event.article", lang), files, index=files.index(first), key="sources.article",
+    # A newly selected event (a link, a click on the map) opens its report; otherwise the reader's pick stays.
+    event = ctx.view.event
+    if st.session_state.get(K_ARTICLE) not in files or (event and st.session_state.get(K_FOR_EVENT) != event):
+        st.session_state[K_ARTICLE] = tables.first_article(files, data.event(event) if event else None)
+    st.session_state[K_FOR_EVENT] = event
+    file = st.selectbox(t("event.article", lang), files, key=K_ARTICLE,
                         format_func=lambda f: panels.article_choice(titles[f], f))
     article = data.article(file)
     if article is not None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
-import io
 import json
 import os
 import sys
@@ -194,11 +192,10 @@ def _flat(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _csv_text(records: list[dict[str, Any]], keys: Sequence[str]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(keys), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(records)
-    return out.getvalue()
+    # The app's writer: no cell a spreadsheet would run as a formula (rasd.exports.safe_cell).
+    from rasd.exports import write_csv
+
+    return write_csv(keys, ([record.get(k, "") for k in keys] for record in records))
 
 
 def _write_records(records: list[dict[str, Any]], keys: Sequence[str], fmt: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 from collections.abc import Iterable
@@ -47,7 +48,9 @@ _OUTCOME_WORDS = {
     "casualties": "casualties reported", "hit": "target hit", "intercepted": "intercepted",
     "fell_nearby": "fell nearby", "no_casualties": "no casualties", "unknown": "",
 }
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# OWASP (CSV injection): a cell starting with = + - @, a tab or a carriage return is read as a formula by
+# spreadsheets; so are the full-width forms of the four signs, and a line feed starts one in some of them.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def _missing(value: Any) -> bool:
@@ -75,10 +78,34 @@ def _names(value: Any) -> list[str]:
 
 
 def safe_cell(value: Any) -> Any:
-    """A CSV cell that a spreadsheet will not run: text starting with = + - @ gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A CSV cell that a spreadsheet will not run: text starting with = + - @, tab or CR gets a leading apostrophe.
+
+    Numbers stay numbers (a negative coordinate is not a formula); any other value is written as its text.
+    """
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return value
+    text = value if isinstance(value, str) else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+    """CSV text with every cell made safe to open in a spreadsheet (safe_cell): the one writer of every CSV export.
+
+    Rows end with a line feed. A cell holding a carriage return or a line feed is quoted, so no value can start
+    a row of its own (Python's writer quotes only the characters of its line terminator: it is written with
+    CR LF, which is then replaced by LF at the end of each row).
+    """
+    out = io.StringIO()
+    row_buffer = io.StringIO()
+    writer = csv.writer(row_buffer, lineterminator="\r\n")
+    for cells in itertools.chain([header], rows):
+        row_buffer.seek(0)
+        row_buffer.truncate()
+        writer.writerow([safe_cell(v) for v in cells])
+        out.write(row_buffer.getvalue()[:-2] + "\n")
+    return out.getvalue()
 
 
 def _notes(row: dict[str, Any]) -> str:
@@ -138,12 +165,7 @@ def acled_row(row: dict[str, Any]) -> list[Any]:
 
 def acled_csv(events: pd.DataFrame) -> str:
     """The events as CSV text with ACLED's column names and codes, safe to open in a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ACLED_COLUMNS)
-    for row in events.to_dict("records"):
-        writer.writerow([safe_cell(v) for v in acled_row(row)])
-    return out.getvalue()
+    return write_csv(ACLED_COLUMNS, (acled_row(row) for row in events.to_dict("records")))
 
 
 def _json_value(value: Any) -> Any:

@@ -71,13 +71,16 @@ class Notice:
     param: str
     value: str
     message: str
+    # The values the message quotes ('like this'), in order: a page shows each as literal text.
+    quoted: tuple[str, ...] = ()
 
     @classmethod
     def ignored(cls, param: str, value: str, reason: str) -> "Notice":
         """The notice for a dropped value: "Ignored weapon 'tank': not one of drone, rocket, …"."""
         shown = display_value(value)
-        quoted = f" '{shown}'" if len(value) <= MAX_VALUE_CHARS else ""
-        return cls(param, shown, f"Ignored {param}{quoted}: {reason}.")
+        if len(value) > MAX_VALUE_CHARS:
+            return cls(param, shown, f"Ignored {param}: {reason}.")
+        return cls(param, shown, f"Ignored {param} '{shown}': {reason}.", (shown,))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,22 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from rasd.errors import FilterError
-from rasd.filters import MAX_VALUE_CHARS, Filters, KnownIds, Notice, last_value
+from rasd.filters import MAX_VALUE_CHARS, Filters, KnownIds, Notice, display_value, last_value
+from rasd.filters import PARAMS as FILTER_PARAMS
 from rasd.i18n import DEFAULT_LANG, LANGS
 
 PAGES = ("map", "timeline", "events", "places", "sources")
 DEFAULT_PAGE = "map"
 VIEW_PARAMS = ("event", "lat", "lon", "zoom", "lang")
+# Every parameter a link may carry (README "Shared links"); any other is dropped with one notice for all.
+URL_PARAMS = (*FILTER_PARAMS, *VIEW_PARAMS)
+# Set by the server (rasd.ui.routes) when it sends a path it does not know to the map, and when it cuts a query
+# too long for Streamlit to the link parameters (with how many unknown names it dropped); never written back.
+UNKNOWN_PATH_PARAM = "unknown_path"
+UNKNOWN_COUNT_PARAM = "unknown_count"
+MAX_UNKNOWN_COUNT = 10_000_000
+# How many unknown parameter names the notice about them quotes.
+UNKNOWN_LISTED = 10
 
 # Iraq's extent (lon_min, lat_min, lon_max, lat_max), widened by BBOX_MARGIN degrees for a map centre.
 IRAQ_BBOX = (38.79, 29.06, 48.57, 37.38)
@@ -70,9 +80,10 @@ class View:
         page (the URL path, e.g. 'timeline' or '/timeline') is validated only: every page reads the same
         parameters, so the state survives a page switch.
         """
-        if page is not None:
-            page_name(page)
-        filters, notices = Filters.from_query(params, known=known)
+        name = page_name(page) if page is not None else None
+        params, notices = known_params(params, page=name)
+        filters, filter_notices = Filters.from_query(params, known=known)
+        notices += filter_notices
         event = _parse_event(last_value(params.get("event")), notices)
         lat = _parse_coord("lat", last_value(params.get("lat")), LAT_RANGE, notices)
         lon = _parse_coord("lon", last_value(params.get("lon")), LON_RANGE, notices)
@@ -135,6 +146,68 @@ def page_name(page: str) -> str:
     if name not in PAGES:
         raise FilterError(f"unknown page {page[:60]!r}: not one of {', '.join(PAGES)}")
     return name
+
+
+def known_params(params: Mapping[str, str | Sequence[str]], *, page: str | None = None
+                 ) -> tuple[dict[str, list[str]], list[Notice]]:
+    """The URL parameters a View reads, and notices for the others.
+
+    A misspelt name that plainly means a parameter (`?weapon` from `/map??weapon=drone`, `amp;weapon` from an
+    HTML-escaped link, `Weapon`, `weapon[]`) is read as that parameter, with one notice naming them; every other
+    unknown name is dropped, with one notice for all of them. The server's unknown-path marker becomes a notice
+    on the map (the page it sends such links to).
+    """
+    exact: dict[str, list[str]] = {}
+    misspelt: dict[str, list[str]] = {}
+    repaired: dict[str, str] = {}
+    unknown: dict[str, None] = {}
+    notices: list[Notice] = []
+    dropped = 0
+    for key, raw in params.items():
+        values = [raw] if isinstance(raw, str) else [v for v in raw if isinstance(v, str)]
+        if key in URL_PARAMS:
+            exact[key] = values
+            continue
+        if key == UNKNOWN_PATH_PARAM and page in (None, DEFAULT_PAGE):
+            path = display_value(last_value(values)) or "/"
+            notices.append(Notice("path", path, f"There is no page '{path}' in Rasd: this is the map.", (path,)))
+            continue
+        if key == UNKNOWN_COUNT_PARAM and last_value(values).isdigit():
+            dropped = min(int(last_value(values)), MAX_UNKNOWN_COUNT)
+            continue
+        name = repaired_name(key)
+        if name in URL_PARAMS:
+            repaired.setdefault(key, name)
+            misspelt[name] = misspelt.get(name, []) + values
+        else:
+            unknown.setdefault(key)
+    # A list parameter takes both spellings' values; for a single value the exact name's (the last) wins.
+    out = {name: misspelt.get(name, []) + exact.get(name, [])
+           for name in URL_PARAMS if name in exact or name in misspelt}
+    if repaired:
+        shown = [display_value(k) for k in repaired]
+        pairs = ", ".join(f"'{s}' as {repaired[k]}" for s, k in zip(shown, repaired))
+        notices.append(Notice("parameters", "", f"Read {pairs}.", tuple(shown)))
+    total = max(len(unknown), dropped)
+    if total:
+        names = [display_value(k) for k in list(unknown)[:UNKNOWN_LISTED]]
+        more = total - len(names)
+        listed = ", ".join(f"'{n}'" for n in names) + (f" and {more:,} more" if more and names else "")
+        noun = "parameter" if total == 1 else "parameters"
+        notices.append(Notice("parameters", "", f"Ignored {total:,} unknown {noun}{': ' + listed if names else ''} "
+                              f"(a link may carry {', '.join(URL_PARAMS)}).", tuple(names)))
+    return out, notices
+
+
+def repaired_name(key: str) -> str:
+    """The parameter a misspelt name plainly means: trimmed, lower case, without ?, &, amp; or []."""
+    name = key.strip().lower()
+    while True:
+        before = name
+        name = name.lstrip("?&;#/ \t").removeprefix("amp;").strip()
+        name = name.removesuffix("[]").strip()
+        if name == before:
+            return name
 
 
 def _in_range(value: object, bounds: tuple[float, float]) -> bool:

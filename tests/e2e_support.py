@@ -242,3 +242,148 @@ def injection_report(page: Page) -> list[dict]:
             continue
         reports.append({"frame": frame.url, **frame.evaluate(INJECTION_PROBE)})
     return reports
+
+
+# What a page shows of the text a link or an article controls: markup in every element that renders text
+# (Markdown, captions, alerts, st.html), the helper's literal spans, the page's text, and every element that
+# points somewhere (links, images, frames, CSS url()).
+TEXT_CONTAINERS = ('[data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"], '
+                   '[data-testid="stAlert"], [data-testid="stHtml"], [data-testid="stToast"]')
+MARKUP = ("a, img, picture, em, strong, b, i, u, code, pre, del, s, sub, sup, kbd, .katex, math, [role='img'], "
+          ".stMarkdownColoredText, .stMarkdownColoredBackground, .stMarkdownBadge, blockquote, h1, h2, h3, h4, "
+          "h5, h6, li, ol, ul, table, hr, iframe, svg, video, audio, object, embed, input, button, span[style], "
+          "div[style*='url(']")
+PAGE_PROBE = """([containers, markup]) => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const side = document.querySelector('[data-testid="stSidebar"]');
+    const marks = [];
+    for (const box of document.querySelectorAll(containers)) {
+        for (const e of box.querySelectorAll(markup)) {
+            marks.push({
+                tag: e.tagName.toLowerCase(),
+                cls: typeof e.className === "string" ? e.className : "",
+                role: e.getAttribute("role") || "",
+                text: e.textContent || "",
+                href: e.getAttribute("href") || "",
+                src: e.getAttribute("src") || "",
+                anchor: !!e.closest('a[href^="#"]'),
+            });
+        }
+    }
+    const within = sel => [main, side].filter(Boolean).flatMap(root => [...root.querySelectorAll(sel)]);
+    const pointing = within("[href], [src], [style*='url(']").map(e => ({
+        tag: e.tagName.toLowerCase(),
+        cls: typeof e.className === "string" ? e.className : "",
+        href: e.getAttribute("href") || "",
+        src: e.getAttribute("src") || "",
+        style: e.getAttribute("style") || "",
+        text: e.textContent || "",
+    }));
+    return {
+        titles: main ? [...main.querySelectorAll("h1")].map(h => h.textContent.trim()) : [],
+        marks,
+        literals: [...document.querySelectorAll(".rasd-literal")]
+            .filter(e => [...e.querySelectorAll("*")].every(c => c.tagName === "BDI"))
+            .map(e => e.textContent),
+        text: (main ? main.textContent : "") + "\\n" + (side ? side.textContent : ""),
+        pointing,
+        xss: typeof window.__xss === "undefined" ? null : String(window.__xss),
+        scriptRunning: (document.querySelector('[data-testid="stApp"]') || {dataset: {}}).dataset.testScriptState,
+    };
+}"""
+# Markup Rasd's own interface draws in text elements: never built from data.
+_ALWAYS_MARKUP = frozenset({"img", "picture", "iframe", "video", "audio", "object", "embed", "hr", "table",
+                            "blockquote", "li", "ol", "ul", "math", "input", "button"})
+_MARKUP_CLASSES = ("katex", "stMarkdownColoredText", "stMarkdownColoredBackground", "stMarkdownBadge")
+
+
+def probe(page: Page) -> dict:
+    """PAGE_PROBE on the page (the main document, not the map's iframe)."""
+    return page.evaluate(PAGE_PROBE, [TEXT_CONTAINERS, MARKUP])
+
+
+def markup_from(report: dict, hostile: list[str], *, allowed_hrefs: frozenset[str] = frozenset()) -> list[dict]:
+    """The markup elements in text that were built from data: links (but heading anchors and the allowed article
+    URLs), images, icons, maths, coloured text, lists and the like anywhere in text, and emphasis or code whose
+    text is a piece of a hostile value."""
+    found = []
+    for mark in report["marks"]:
+        tag, text = mark["tag"], mark["text"].strip()
+        if mark["anchor"] or (tag == "a" and mark["href"].startswith("#")):
+            continue
+        # The helper's own elements (its boxes and bold labels) carry a rasd- class; Markdown makes no classes.
+        if tag != "a" and any(c.startswith("rasd-") for c in mark["cls"].split()):
+            continue
+        if tag == "a" and mark["href"] in allowed_hrefs and "rasd-url" in mark["cls"]:
+            continue
+        built = (
+            tag in _ALWAYS_MARKUP or tag in ("a", "svg") or mark["role"] == "img"
+            or any(c in mark["cls"] for c in _MARKUP_CLASSES)
+            or (text and any(text in value for value in hostile))
+        )
+        if built:
+            found.append(mark)
+    return found
+
+
+def pointing_outside(report: dict, *, allowed_hrefs: frozenset[str] = frozenset()) -> list[dict]:
+    """Elements whose href, src or CSS url() names a non-local host (the allowed article links excepted)."""
+    out = []
+    for e in report["pointing"]:
+        for attr in ("href", "src", "style"):
+            value = e[attr]
+            if not value:
+                continue
+            if attr == "href" and value in allowed_hrefs and "rasd-url" in e["cls"]:
+                continue
+            lowered = value.lower()
+            if "evil.example" in lowered or (attr != "style" and NOT_LOCAL.match(value) and not is_local(value)):
+                out.append({attr: value, "tag": e["tag"]})
+    return out
+
+
+# Same-session navigation: Streamlit reruns the page of a URL pushed onto the history with its query, as the
+# browser's back button does; much faster than loading the page again.
+PUSH_URL = """url => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (window.__rasdObserver) { window.__rasdObserver.disconnect(); }
+    window.__rasdRan = false;
+    window.__rasdObserver = new MutationObserver(records => {
+        if (records.some(r => r.oldValue === "running") || app.dataset.testScriptState === "running") {
+            window.__rasdRan = true;
+        }
+    });
+    window.__rasdObserver.observe(app, {attributes: true, attributeFilter: ["data-test-script-state"],
+                                        attributeOldValue: true});
+    // A run too quick to show "running" still changes the page (or marks it stale first).
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (main) {
+        const changed = new MutationObserver(() => { window.__rasdRan = true; changed.disconnect(); });
+        changed.observe(main, {childList: true, subtree: true, characterData: true});
+    }
+    history.pushState(null, "", url);
+    window.dispatchEvent(new PopStateEvent("popstate"));
+}"""
+SETTLED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return !!app && app.dataset.testScriptState === "notRunning" && app.dataset.testConnectionState === "CONNECTED"
+        && !document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stSkeleton"]');
+}"""
+SETTLE_MS = 120
+
+
+def push_url(page: Page, path: str, *, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
+    """Open path (with its query) in the same session, and wait until the rerun it starts has finished."""
+    page.evaluate(PUSH_URL, path)
+    page.wait_for_function(f"() => window.__rasdRan && ({SETTLED})()", timeout=timeout_ms)
+    page.wait_for_timeout(SETTLE_MS)
+    page.wait_for_function(SETTLED, timeout=timeout_ms)
+
+
+def open_settled(page: Page, url: str, *, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
+    """Load url and wait until the page has a title and its script run settled (quicker than wait_for_run)."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_function(f"() => ({SETTLED})() && !!document.querySelector('[data-testid=\"stMain\"] h1')",
+                           timeout=timeout_ms)
+    page.wait_for_timeout(SETTLE_MS)
+    page.wait_for_function(SETTLED, timeout=timeout_ms)

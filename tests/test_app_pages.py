@@ -19,6 +19,8 @@ from rasd.store import Store
 from rasd.ui import text as ui_text
 from rasd.viewstate import View
 
+from hostile import Node, parse_html
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 PAGES = ("map", "timeline", "events", "places", "sources")
@@ -81,6 +83,7 @@ def assert_clean(at: AppTest) -> None:
     """No exception element and no error message on the page."""
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+    assert not html_boxes(at, "rasd-error"), [b.text() for b in html_boxes(at, "rasd-error")]
 
 
 def shown(events: pd.DataFrame, params: dict[str, str]) -> pd.DataFrame:
@@ -93,8 +96,31 @@ def markdown_texts(at: AppTest) -> list[str]:
     return [m.value for m in at.markdown]
 
 
-def unescape_md(value: str) -> str:
-    return re.sub(r"\\(.)", r"\1", value)
+def html_boxes(at: AppTest, cls: str) -> list[Node]:
+    """The boxes of one class (rasd-summary, rasd-notice, rasd-error, ...) that text.show() drew."""
+    found = []
+    for element in at.html:
+        for node in parse_html(element.value).walk():
+            if cls in node.classes():
+                found.append(node)
+    return found
+
+
+def summary(at: AppTest) -> str:
+    """The sentence saying what is shown (under the title)."""
+    (box,) = html_boxes(at, "rasd-summary")
+    return box.text()
+
+
+def notice_lines(at: AppTest) -> list[str]:
+    """The sentences of the notice box (after its header)."""
+    boxes = html_boxes(at, "rasd-notice")
+    return [line.text() for box in boxes for line in box.children[1:] if isinstance(line, Node)]
+
+
+def html_texts(at: AppTest) -> list[str]:
+    """The text content of every st.html element."""
+    return [parse_html(h.value).text() for h in at.html]
 
 
 def map_event_ids(at: AppTest) -> list[str]:
@@ -115,7 +141,7 @@ def test_every_page_runs_on_the_seed_data(use_db: Path, events: pd.DataFrame, pa
     assert_clean(at)
     assert [h.value for h in at.title] == [t(f"page.{page}", "en")]
     expected = Filters().describe(len(events), lang="en")
-    assert unescape_md(markdown_texts(at)[0]) == expected
+    assert summary(at) == expected
     assert at.query_params == {}
 
 
@@ -129,7 +155,7 @@ def test_query_params_initialise_the_widgets_and_the_sentence(use_db: Path, even
     assert at.date_input(key="sb.dates").value == (date(2022, 1, 1), date(2022, 6, 30))
     filters, _ = Filters.from_query(params)
     names = {"anbar": "Anbar"}
-    assert unescape_md(markdown_texts(at)[0]) == filters.describe(len(filters.apply(events)), lang="en", names=names)
+    assert summary(at) == filters.describe(len(filters.apply(events)), lang="en", names=names)
     assert at.query_params == Filters.from_query(params)[0].to_query()
 
 
@@ -138,12 +164,12 @@ def test_a_place_without_attacks_is_a_valid_filter(use_db: Path, events: pd.Data
     place = next(p for p in gazetteer.places if p.id not in set(events["place"]) and p.kind != "governorate")
     at = open_page("events", {"place": place.id, "q": "الأسد", "lang": "ar"})
     assert_clean(at)
-    assert not at.warning
+    assert not at.warning and not notice_lines(at)
     assert at.multiselect(key="sb.place").value == [place.id]
     assert at.text_input(key="sb.q").value == "الأسد"
     assert at.button_group(key="sb.lang").value == "ar"
     expected = Filters(places=(place.id,), q="الأسد").describe(0, lang="ar", names={place.id: place.name_ar})
-    assert unescape_md(markdown_texts(at)[0]) == expected
+    assert summary(at) == expected
 
 
 def test_deep_link_to_the_timeline_shows_that_view(use_db: Path, events: pd.DataFrame) -> None:
@@ -242,18 +268,19 @@ def test_filters_survive_a_page_switch(use_db: Path, page: str) -> None:
 def test_a_bad_url_value_shows_a_notice_not_an_exception(use_db: Path, page: str, params: dict, param: str) -> None:
     at = open_page(page, params)
     assert_clean(at)
-    warnings = [w.value for w in at.warning]
+    warnings = notice_lines(at)
     assert any(param in w for w in warnings), warnings
     assert param not in at.query_params
-    assert markdown_texts(at), "the describe sentence is still shown"
+    assert summary(at), "the describe sentence is still shown"
 
 
 def test_free_text_from_the_url_stays_text(use_db: Path) -> None:
     at = open_page("places", {"q": HOSTILE_SCRIPT})
     assert_clean(at)
-    sentence = markdown_texts(at)[0]
+    (sentence,) = [h.value for h in at.html if "rasd-summary" in h.value]
     assert not RAW_TAG.search(sentence)
-    assert HOSTILE_SCRIPT in unescape_md(sentence)
+    assert HOSTILE_SCRIPT in summary(at)
+    assert not any(HOSTILE_SCRIPT in m for m in markdown_texts(at))
 
 
 # The map.
@@ -277,8 +304,7 @@ def test_a_selected_event_shows_its_record_with_arabic_evidence(use_db: Path, ev
     at = open_page("map", {"event": row["id"]})
     assert_clean(at)
     assert at.query_params["event"] == row["id"]
-    texts = [unescape_md(m) for m in markdown_texts(at)]
-    assert any(row["place_name"] in m for m in texts)
+    assert any(row["place_name"] in m for m in html_texts(at))
     evidence = [h.value for h in at.html if "rasd-evidence" in h.value]
     assert evidence and all('dir="rtl"' in h for h in evidence)
     assert all(not RAW_TAG.search(h.value) for h in at.html)
@@ -393,7 +419,7 @@ def test_a_hostile_article_renders_as_text_on_the_sources_page(use_db: Path) -> 
     at = open_page("sources")
     at.selectbox(key="sources.article").set_value(HOSTILE_FILE).run()
     assert_clean(at)
-    bodies = [h.value for h in at.html if h.value.startswith('<div class="rasd-text rasd-article"')]
+    bodies = [h.value for h in at.html if '<div class="rasd-text rasd-article"' in h.value]
     assert len(bodies) == 1
     body = bodies[0]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
@@ -429,7 +455,7 @@ def test_every_page_runs_on_an_empty_database(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("RASD_DB", str(path))
     at = open_page(page, {"weapon": "drone"})
     assert_clean(at)
-    assert unescape_md(markdown_texts(at)[0]) == Filters(weapons=("drone",)).describe(0, lang="en")
+    assert summary(at) == Filters(weapons=("drone",)).describe(0, lang="en")
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -440,7 +466,7 @@ def test_an_unreadable_database_shows_a_short_error_not_a_traceback(tmp_path: Pa
     monkeypatch.setenv("RASD_DB", str(path))
     at = open_page(page)
     assert not at.exception
-    errors = [e.value for e in at.error]
+    errors = [box.text() for box in html_boxes(at, "rasd-error")]
     assert errors and all(e.startswith(t("error.title", "en")) and "Traceback" not in e for e in errors)
 
 
@@ -453,7 +479,7 @@ def test_first_start_builds_the_database_from_the_seeds(tmp_path: Path, monkeypa
     assert path.is_file()
     n = len(Store(path, create=False).events_frame())
     assert n > 0
-    assert unescape_md(markdown_texts(at)[0]) == Filters().describe(n, lang="en")
+    assert summary(at) == Filters().describe(n, lang="en")
 
 
 # Safe text helpers.
@@ -480,12 +506,18 @@ def test_only_http_links_are_linked(url: str, safe: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["<script>alert(1)</script>", "**bold** [x](javascript:alert(1))", "a_b_c # h1 `code` <img src=x>", "٣٠ / ٥"],
+    ["<script>alert(1)</script>", "**bold** [x](javascript:alert(1))", "a_b_c # h1 `code` <img src=x>", "٣٠ / ٥",
+     ":material/home: :red[x] $$x$$ www.evil.example"],
 )
-def test_markdown_escaping_keeps_text_literal(value: str) -> None:
-    escaped = ui_text.md(value)
-    assert unescape_md(escaped) == value
-    assert not RAW_TAG.search(escaped)
+def test_show_puts_a_value_on_the_page_as_text(value: str) -> None:
+    for kind in ui_text.KINDS:
+        html = ui_text.box(value, kind=kind, lang="ar")
+        assert not RAW_TAG.search(html)
+        tree = parse_html(html)
+        (outer,) = [c for c in tree.children if isinstance(c, Node)]
+        (span,) = [n for n in outer.walk() if "rasd-literal" in n.classes()]
+        assert span.text() == value and not [c for c in span.children if isinstance(c, Node)]
+        assert outer.text() == value
 
 
 @pytest.mark.parametrize(
@@ -499,7 +531,8 @@ def test_markdown_escaping_keeps_text_literal(value: str) -> None:
 )
 def test_highlighting_escapes_the_text_then_marks_the_spans(text: str, spans: list, expected: str) -> None:
     html = ui_text.highlighted(text, spans)
-    assert expected in html
+    assert expected in re.sub(r'</?span[^>]*>', "", html)
+    assert parse_html(html).text() == text
     assert html.startswith('<div class="rasd-text rasd-article" dir="rtl"')
 
 

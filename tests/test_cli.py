@@ -237,3 +237,39 @@ def test_export_csv_and_geojson_parse_back(tmp_path, seeds_dir, seed_jsonl):
         event = by_id[row["id"]]
         assert row["articles"] == ";".join(event["articles"])
         assert (row["date"] or None, float(row["lat"])) == (event["date"], event["lat"])
+
+
+# Formula injection: hostile outlets (=HYPERLINK(...), +1+2, -2+3, @SUM(A1)) reach the exported CSV as text.
+
+SPREADSHEET_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture(scope="module")
+def hostile_export_db(tmp_path_factory, seeds_dir) -> Path:
+    """The seeds and one article per hostile value of tests/data/hostile/, ingested by the command line."""
+    from hostile import write_hostile_articles
+
+    root = tmp_path_factory.mktemp("hostile-export")
+    write_hostile_articles(root / "articles")
+    db = root / "rasd.sqlite"
+    proc = rasd("ingest", seeds_dir, root / "articles", "--db", db)
+    assert proc.returncode == 0, proc.stderr
+    return db
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_export_csv_holds_no_live_formula(tmp_path, hostile_export_db, to_file):
+    out = tmp_path / "events.csv"
+    proc = rasd("export", "--format", "csv", "--db", hostile_export_db, *(("--output", out) if to_file else ()))
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8") if to_file else proc.stdout
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) > 90
+    live = [cell for row in rows for cell in row if cell.startswith(SPREADSHEET_FORMULA_STARTS)]
+    assert live == []
+    outlets = [row[rows[0].index("outlets")] for row in rows[1:]]
+    for formula in ('=HYPERLINK("http://evil.example/?x","click")', "+1+2", "-2+3", "@SUM(A1)"):
+        assert any(cell.startswith("'" + formula) for cell in outlets), formula
+    # Numbers stay numbers: coordinates are not quoted.
+    lats = [row[rows[0].index("lat")] for row in rows[1:]]
+    assert all(not v or float(v) > 0 for v in lats)

@@ -1,7 +1,9 @@
 """The real dashboard in headless Chromium, offline: shared links, marker clicks, navigation, hostile text, RTL.
 
 One `streamlit run app.py` serves a database built by the command line from the seeds plus one hostile
-article (HTML in its title, text and outlet). Every request that leaves localhost is aborted and counted.
+article (HTML in its title, text and outlet); a second serves the seeds plus the hostile corpus of
+tests/data/hostile/ (one article per value), for the hostile links, paths and articles at the end. Every
+request that leaves localhost is aborted and counted.
 Screenshots go to test-output/screenshots/ for a person to look at.
 """
 
@@ -19,6 +21,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Dialog, Frame, Page, sync_playwright
 
+import hostile
 from e2e_support import (
     HOSTILE_FILE,
     HOSTILE_IMG,
@@ -33,15 +36,22 @@ from e2e_support import (
     ingest,
     injection_report,
     launch_chromium,
+    markup_from,
+    open_settled,
+    pointing_outside,
+    probe,
+    push_url,
     start_streamlit,
     wait_for_markers,
     wait_for_run,
     write_hostile_folder,
 )
+from rasd.articles import outlet_id
 from rasd.filters import Filters
 from rasd.i18n import label, t
 from rasd.store import Store
-from rasd.viewstate import View
+from rasd.ui.text import safe_url
+from rasd.viewstate import URL_PARAMS, View
 
 pytestmark = pytest.mark.browser
 
@@ -179,11 +189,10 @@ def browser_context(browser: Browser) -> Iterator[BrowserContext]:
         context.close()
 
 
-@pytest.fixture
-def tab(browser_context: BrowserContext, app_server: StreamlitServer) -> Iterator[Tab]:
-    """A new page (a new Streamlit session) on the app; after the test, nothing left localhost."""
-    page = browser_context.new_page()
-    current = Tab(page=page, base=app_server.url, guard=OfflineGuard().install(page))
+def _guarded_tab(context: BrowserContext, base: str) -> Iterator[Tab]:
+    """A new page (a new Streamlit session) on a server; after the test, nothing left localhost, no dialog."""
+    page = context.new_page()
+    current = Tab(page=page, base=base, guard=OfflineGuard().install(page))
 
     def on_dialog(dialog: Dialog) -> None:
         current.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -196,6 +205,12 @@ def tab(browser_context: BrowserContext, app_server: StreamlitServer) -> Iterato
         assert current.dialogs == [], f"dialogs opened: {current.dialogs}"
     finally:
         page.close()
+
+
+@pytest.fixture
+def tab(browser_context: BrowserContext, app_server: StreamlitServer) -> Iterator[Tab]:
+    """A new page on the app."""
+    yield from _guarded_tab(browser_context, app_server.url)
 
 
 def _expected(params: dict[str, str], events: pd.DataFrame) -> tuple[Filters, pd.DataFrame]:
@@ -390,10 +405,10 @@ def test_bad_url_values_give_notices_not_tracebacks(tab: Tab) -> None:
 
     tab.open("/map?" + urlencode(BAD), markers=True)
 
-    alerts = "\n".join(tab.page.locator('[data-testid="stAlert"]').all_inner_texts())
+    alerts = "\n".join(tab.page.locator('[data-testid="stMain"] .rasd-notice').all_inner_texts())
     for notice in notices:
         assert notice.message in alerts, (notice.message, alerts)
-    assert tab.page.locator('[data-testid="stAlert"]').first.is_visible()
+    assert tab.page.locator('[data-testid="stMain"] .rasd-notice[role="alert"]').first.is_visible()
     _no_error_box(tab)
     assert not set(tab.query()) & set(BAD), "bad values should leave the URL once reported"
 
@@ -452,3 +467,174 @@ def test_screenshot_each_page(tab: Tab, name: str, path: str, markers: bool, lan
             state="visible")
     for shot in _screenshot(tab, name):
         assert shot.stat().st_size > 10_000, shot
+
+
+# Hostile links and articles (tests/data/hostile/, tests/hostile.py): a second server on the seeds plus one
+# article per hostile value. Every page in both languages; links opened as a reader opens them (a new page
+# load), or, for the broad run, pushed onto the history of one session (Streamlit reruns with that URL).
+
+BROAD_LINKS = 300
+
+
+@pytest.fixture(scope="session")
+def hostile_e2e_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    """The seeds and the hostile articles, ingested by the command line."""
+    root = tmp_path_factory.mktemp("e2e-hostile")
+    hostile.write_hostile_articles(root / "articles")
+    db = root / "rasd.sqlite"
+    ingest([seeds_dir, root / "articles"], db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def hostile_events(hostile_e2e_db: Path) -> pd.DataFrame:
+    return Store(hostile_e2e_db, create=False).events_frame()
+
+
+@pytest.fixture(scope="session")
+def hostile_server(hostile_e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    log = tmp_path_factory.mktemp("e2e-hostile-server") / "streamlit.log"
+    server = start_streamlit(ROOT / "app.py", log=log, env={"RASD_DB": str(hostile_e2e_db)})
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def hostile_tab(browser_context: BrowserContext, hostile_server: StreamlitServer) -> Iterator[Tab]:
+    """A page on the hostile server."""
+    yield from _guarded_tab(browser_context, hostile_server.url)
+
+
+ARTICLE_URLS = frozenset(a.url for a in hostile.hostile_articles() if safe_url(a.url))
+
+
+def _check_hostile_page(tab: Tab, *, page: str, lang: str, expect: list[str], values: list[str],
+                        where: str) -> None:
+    """No blank page, no markup built from a value, nothing pointing or going outside, each value verbatim."""
+    report = probe(tab.page)
+    context = f"{where}\n{tab.page.url[:200]}"
+    assert report["titles"][:1] == [t(f"page.{page}", lang)], f"blank or wrong page: {report['titles']} {context}"
+    assert report["xss"] is None, context
+    built = markup_from(report, values, allowed_hrefs=ARTICLE_URLS)
+    assert not built, f"markup built from data: {built[:5]} {context}"
+    outside = pointing_outside(report, allowed_hrefs=ARTICLE_URLS)
+    assert not outside, f"elements pointing outside: {outside[:5]} {context}"
+    assert tab.guard.aborted == [], f"requests that needed the internet: {tab.guard.aborted} {context}"
+    assert tab.dialogs == [], context
+    missing = [e for e in expect if not any(e in s for s in report["literals"])]
+    assert not missing, f"not shown verbatim as text: {missing[:5]} {context}"
+    assert "Traceback" not in report["text"], context
+
+
+def _open(tab: Tab, path: str, *, reload: bool) -> None:
+    if reload:
+        open_settled(tab.page, tab.base + path)
+    else:
+        push_url(tab.page, path)
+
+
+@pytest.mark.parametrize("lang", hostile.LANGS)
+@pytest.mark.parametrize("page", hostile.PAGES)
+def test_hostile_links_render_as_text_in_chromium(hostile_tab: Tab, page: str, lang: str) -> None:
+    """The whole corpus through the list parameters (repeated), q, the dates, event, lat, lon, zoom and an
+    unknown name, in a few links: the first opened as a new page load, the others within that session."""
+    links = hostile.packed_links(page, lang, rotation=hostile.PAGES.index(page) + 5 * hostile.LANGS.index(lang))
+    carried = {v for link in links for v in link.hostile}
+    # Every value is carried whole, or (in a list parameter) as its comma-separated items.
+    assert all(h.value in carried or set(hostile.list_items(h.value)) <= carried for h in hostile.values())
+    for i, link in enumerate(links):
+        _open(hostile_tab, link.url(), reload=i == 0)
+        _check_hostile_page(hostile_tab, page=page, lang=lang, expect=link.expect, values=link.hostile,
+                            where=f"link {i}")
+        assert set(hostile_tab.query()) <= set(URL_PARAMS), hostile_tab.query().keys()
+
+
+def test_generated_links_render_as_text_in_chromium(hostile_tab: Tab) -> None:
+    """The broad run: BROAD_LINKS generated links, each to its page in its language, within one session."""
+    links = hostile.generated_links(BROAD_LINKS)
+    assert {(link.page, link.lang) for link in links} == {(p, lang) for p in hostile.PAGES for lang in hostile.LANGS}
+    _open(hostile_tab, "/map", reload=True)
+    for i, link in enumerate(links):
+        _open(hostile_tab, link.url(), reload=False)
+        _check_hostile_page(hostile_tab, page=link.page, lang=link.lang, expect=link.expect, values=link.hostile,
+                            where=f"generated link {i}")
+
+
+def test_odd_paths_open_a_page_with_a_notice(hostile_tab: Tab) -> None:
+    """Unknown paths, malformed percent-encoding, misspelt and 2,000 unknown parameters (tests/data/hostile/
+    paths.json), each loaded as a new page: the map or the page named (never a blank page), with its notice."""
+    odd_paths = hostile.odd_paths()
+    assert len(odd_paths) >= 25
+    for odd in odd_paths:
+        _open(hostile_tab, odd.path, reload=True)
+        _check_hostile_page(hostile_tab, page=odd.page, lang="en", expect=[], values=[], where=odd.why)
+        notices = "\n".join(hostile_tab.page.locator('[data-testid="stMain"] .rasd-notice').all_inner_texts())
+        query = hostile_tab.query()
+        if odd.notice:
+            assert odd.notice in notices, (odd.why, notices)
+        assert "unknown_path" not in query and "unknown_count" not in query, (odd.why, query)
+        assert set(query) <= set(URL_PARAMS), (odd.why, query.keys())
+        assert query.get("weapon", []) == list(odd.weapons), (odd.why, query)
+        assert notices.count("unknown parameter") <= 1, (odd.why, notices)
+
+
+def test_hostile_articles_render_as_text_in_chromium(hostile_tab: Tab, hostile_events: pd.DataFrame) -> None:
+    """Each hostile article's event on Sources (English) and the map (Arabic), its outlet in the filter on
+    every page: title, outlet, URL, note and text stay text; only an http(s) URL is a link, to itself."""
+    articles = hostile.hostile_articles()
+    _open(hostile_tab, "/sources", reload=True)
+    for article in articles:
+        rows = hostile_events[hostile_events["articles"].map(lambda files: article.file in files)]
+        assert len(rows) >= 1, f"{article.file} yielded no event"
+        event = rows.iloc[0]["id"]
+        values = [article.value, article.title, article.note]
+        _open(hostile_tab, f"/sources?event={event}", reload=False)
+        expect = [article.title, article.outlet, article.note, article.value]
+        _check_hostile_page(hostile_tab, page="sources", lang="en", expect=expect, values=values,
+                            where=article.file)
+        _open(hostile_tab, f"/map?event={event}&lang=ar", reload=False)
+        _check_hostile_page(hostile_tab, page="map", lang="ar", expect=[article.title, article.outlet, article.value],
+                            values=values, where=article.file)
+    slugs = sorted({outlet_id(a.outlet) for a in articles} - {""})
+    for page in hostile.PAGES:
+        for lang in hostile.LANGS:
+            for start in range(0, len(slugs), 40):
+                query = urlencode({"outlet": ",".join(slugs[start:start + 40]), "lang": lang})
+                _open(hostile_tab, f"/{page}?{query}", reload=False)
+                _check_hostile_page(hostile_tab, page=page, lang=lang, expect=[],
+                                    values=[a.outlet for a in articles], where=f"outlets on {page}")
+
+
+OPTIONS = """box => [...box.querySelectorAll('[role="option"]:not([data-key="__select_all__"])')].map(o => ({
+    text: o.textContent,
+    markup: o.querySelectorAll("a, img, em, strong, code, .katex, [role=img], svg, del").length,
+}))"""
+
+
+def _menu_options(tab: Tab, widget) -> list[dict]:
+    widget.locator('input[role="combobox"]').first.click()
+    tab.page.keyboard.press("ArrowDown")
+    listbox = tab.page.locator('[role="listbox"]').first
+    listbox.wait_for(state="visible")
+    options = listbox.evaluate(OPTIONS)
+    tab.page.keyboard.press("Escape")
+    return options
+
+
+def test_hostile_outlets_and_titles_in_menus_are_plain_text(hostile_tab: Tab) -> None:
+    """The outlet filter's menu and the Sources article picker list hostile names as they are: no markup."""
+    articles = hostile.hostile_articles()
+    _open(hostile_tab, "/sources", reload=True)
+    outlet_menu = hostile_tab.page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]',
+                                           has_text=t("filter.outlet", "en")).first
+    picker = hostile_tab.page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first
+    for widget, names in ((outlet_menu, {a.outlet for a in articles if outlet_id(a.outlet)}),
+                          (picker, {f"\u2068{a.title}\u2069 \u2014 \u2068{a.file}\u2069" for a in articles})):
+        options = _menu_options(hostile_tab, widget)
+        assert options, "the menu is empty"
+        assert all(o["markup"] == 0 for o in options), [o for o in options if o["markup"]][:5]
+        # A menu shows its first options only; those it shows are the names as they are.
+        assert {o["text"] for o in options} & names, sorted(o["text"] for o in options)[:10]
+    assert hostile_tab.guard.aborted == []

@@ -10,8 +10,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from rasd.exports import ACLED_COLUMNS, acled_csv, citation, events_geojson, safe_cell
+from rasd.exports import ACLED_COLUMNS, FORMULA_STARTS, acled_csv, citation, events_geojson, safe_cell, write_csv
 from rasd.synthetic import fake_events_frame
+
+from hostile import values as hostile_values
 
 
 @pytest.fixture(scope="module")
@@ -186,3 +188,36 @@ def test_citation(count, sources, phrase):
     assert "Generated 2 May 2024." in text
     assert text.endswith(url)
     assert "\n" not in text
+
+
+# Every hostile value of tests/data/hostile/ in every text column: no cell a spreadsheet would run.
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_every_formula_start_is_neutralised(start):
+    assert safe_cell(f"{start}1+1") == f"'{start}1+1"
+    rows = list(csv.reader(io.StringIO(write_csv(["h"], [[f"{start}1+1"]]), newline="")))
+    assert rows == [["h"], [f"'{start}1+1"]]
+
+
+@pytest.mark.parametrize("hostile", hostile_values(), ids=lambda h: h.vector)
+def test_no_hostile_value_becomes_a_live_formula(events, hostile):
+    frame = one(events, place_name=hostile.value, governorate=hostile.value, claimed_by=hostile.value,
+                outlet_names=[hostile.value, "Rudaw"])
+    text = acled_csv(frame)
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    assert not [c for c in cells if c.startswith(FORMULA_STARTS)]
+    value = hostile.value
+    shown = "'" + value if value.startswith(FORMULA_STARTS) else value
+    assert shown in cells  # place_name is the location column, as it is (an apostrophe before a formula)
+
+
+def test_write_csv_keeps_numbers_and_empty_cells():
+    rows = list(csv.reader(io.StringIO(write_csv(["a", "b", "c"], [[-33.5, None, "-x"]]))))
+    assert rows[1] == ["-33.5", "", "'-x"]
+
+
+@pytest.mark.parametrize("value", ["x\r=HYPERLINK(\"http://evil.example\")", "x\n@SUM(A1)", "x\r\n+1", "a,b\r-1"])
+def test_a_line_break_in_a_cell_cannot_start_a_row(value):
+    rows = list(csv.reader(io.StringIO(write_csv(["a", "b"], [[value, "z"]]), newline="")))
+    assert rows == [["a", "b"], [value, "z"]]
+    assert write_csv(["a"], [["1"]]) == "a\n1\n"

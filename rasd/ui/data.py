@@ -57,7 +57,7 @@ def _build(path: Path, *, lang: str) -> None:
     bar = st.progress(0.0, text=t("app.loading", lang))
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / total if total else 1.0, text=f"{t('app.loading', lang)} {done}/{total}")
+        bar.progress(done / total if total else 1.0, text=f"{t('app.loading', lang)} {int(done)}/{int(total)}")
 
     # Built beside the target and renamed into place, so a stopped build never leaves a half database.
     partial = path.with_name(f"{path.name}.building-{os.getpid()}")

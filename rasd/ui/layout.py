@@ -12,11 +12,12 @@ import pandas as pd
 import streamlit as st
 
 from rasd.errors import RasdError, StoreError
+from rasd.filters import Notice
 from rasd.i18n import DEFAULT_LANG, LANGS, is_rtl, t
 from rasd.ui import data, sidebar, state
 from rasd.ui.data import Choices
 from rasd.ui.sidebar import DataSpan
-from rasd.ui.text import md, rtl_css
+from rasd.ui.text import Markup, div, isolated, join, show, show_style, strong
 from rasd.viewstate import View
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def begin(page: str) -> PageContext:
     """Read the view, style the page for its language, draw the sidebar and the header, and filter the events."""
     view, notices = state.read_view(page=page, known=data.known_ids())
     lang = view.lang
-    st.html(rtl_css(rtl=is_rtl(lang)))
+    show_style(rtl=is_rtl(lang))
     events = data.events_frame()
     choices = data.choices(lang)
     span = DataSpan.of(events)
@@ -71,11 +72,30 @@ def begin(page: str) -> PageContext:
     ctx = PageContext(page=page, view=view, events=events, shown=shown, choices=choices, span=span)
     _copy_link(ctx)
     st.title(t(f"page.{page}", lang))
-    st.markdown(md(ctx.describe()))
-    for notice in notices:
-        prefix = f"{t('notices.header', lang)}: " if lang != DEFAULT_LANG else ""
-        st.warning(prefix + notice.message, icon="⚠️")
+    show(ctx.describe(), kind="summary", lang=lang)
+    show_notices(notices, lang=lang)
     return ctx
+
+
+def show_notices(notices: list[Notice], *, lang: str) -> None:
+    """Every ignored or changed URL value in one box: a header, then one English sentence per notice."""
+    if not notices:
+        return
+    header = div(strong(t("notices.header", lang)), dir="rtl" if is_rtl(lang) else "ltr")
+    show(header, *(div(notice_text(n), dir="ltr", lang="en") for n in notices), kind="notice", lang=lang)
+
+
+def notice_text(notice: Notice) -> Markup:
+    """A notice's sentence as literal text, each value it quotes isolated in its own direction."""
+    parts: list[object] = []
+    rest = notice.message
+    for value in notice.quoted:
+        before, found, after = rest.partition(f"'{value}'")
+        if found:
+            parts += [before, "'", isolated(value), "'"]
+            rest = after
+    parts.append(rest)
+    return join(parts)
 
 
 def _copy_link(ctx: PageContext) -> None:
@@ -96,13 +116,19 @@ def guarded() -> Iterator[None]:
         yield
     except StoreError as e:
         log.warning("store error: %s", e)
-        st.error(f"{t('error.title', current_lang())}: {t('error.store', current_lang())} {_short(str(e))}")
+        _error(t("error.store", current_lang()), _short(str(e)))
     except RasdError as e:
         log.warning("page error: %s", e)
-        st.error(f"{t('error.title', current_lang())}: {_short(str(e))}")
+        _error(_short(str(e)))
     except Exception as e:  # the page shows a short message, whatever broke below it
         log.exception("unexpected error while drawing the page")
-        st.error(f"{t('error.title', current_lang())}: {type(e).__name__}: {_short(str(e))}")
+        _error(f"{type(e).__name__}:", _short(str(e)))
+
+
+def _error(*details: str) -> None:
+    """A short error box: the title in the interface language, then the details (which may quote data) as text."""
+    lang = current_lang()
+    show(strong(f"{t('error.title', lang)}:"), " ", " ".join(d for d in details if d), kind="error", lang=lang)
 
 
 def _short(message: str) -> str:

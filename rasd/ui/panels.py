@@ -13,20 +13,16 @@ from rasd.i18n import is_rtl, label, t
 from rasd.models import Article, Event
 from rasd.ui import data, interact
 from rasd.ui.layout import PageContext
-from rasd.ui.tables import events_table, show, when
-from rasd.ui.text import block, esc, highlighted, isolate, isolate_runs, link, md, spans_of
+from rasd.ui.tables import events_table, when
+from rasd.ui.tables import show as show_table
+from rasd.ui.text import (
+    block, div, field, highlighted, isolate, isolated, isolated_runs, link, show, spans_of, strong,
+)
 
 
-def _line(name: str, value: object, lang: str) -> str:
-    return f"**{md(name)}:** {md(isolate_runs(value, rtl=is_rtl(lang)))}"
-
-
-def _field(name: str, value: object, lang: str) -> None:
-    st.markdown(_line(name, value, lang))
-
-
-def _lines(pairs: list[tuple[str, object]], lang: str) -> None:
-    st.markdown("  \n".join(_line(name, value, lang) for name, value in pairs))
+def _fields(pairs: list[tuple[str, object]], lang: str) -> None:
+    """Lines of 'name: value' (names in bold, values as literal text in their own direction) in one block."""
+    show(*(div(field(name, value, rtl=is_rtl(lang))) for name, value in pairs), lang=lang)
 
 
 def article_choice(title: str | None, file: str) -> str:
@@ -42,18 +38,18 @@ def event_details(row: pd.Series, event: Event | None, *, lang: str) -> None:
     """Everything known about one event: when, where, what, outcome, claim, and each source with its evidence."""
     unknown = t("event.unknown", lang)
     st.subheader(t("event.details", lang))
-    _lines([
+    _fields([
         (t("event.date", lang), when(row["date"], row["date_earliest"], row["date_latest"], row["date_precision"],
                                      lang=lang)),
         (t("event.date_precision", lang), label("date_precision", row["date_precision"], lang)),
         (t("event.place", lang), row["place_name"] or unknown),
     ], lang)
     if row["place_name_ar"]:
-        st.html(block(row["place_name_ar"], lang="ar"))
+        show(block(row["place_name_ar"], lang="ar"))
     weapon = label("weapon", row["weapon"], lang)
     if row["projectiles"] is not None and not pd.isna(row["projectiles"]):
         weapon += f" × {int(row['projectiles'])}"
-    _lines([
+    _fields([
         (t("event.governorate", lang), row["governorate"] or unknown),
         (t("event.coordinates", lang),
          f"{row['lat']:.4f}, {row['lon']:.4f} ({label('geo_precision', row['geo_precision'], lang)})"),
@@ -64,40 +60,41 @@ def event_details(row: pd.Series, event: Event | None, *, lang: str) -> None:
         (t("event.wounded", lang), _number(row["wounded"], lang)),
         (t("event.claimed_by", lang), row["claimed_by"] or t("event.unclaimed", lang)),
     ], lang)
-    st.markdown(f"**{md(t('event.sources', lang))}** ({len(event.sources) if event else row['n_sources']})")
+    show(strong(t("event.sources", lang)), f" ({len(event.sources) if event else int(row['n_sources'] or 0)})",
+         lang=lang)
     for source in event.sources if event else ():
         article = data.article(source.article)
         title = (article.title if article else "") or source.article
         outlet = source.outlet or (article.outlet if article else "") or t("event.unknown", lang)
         url = source.url or (article.url if article else "")
-        st.html(f"<div><strong>{link(url, outlet)}</strong></div>{block(title, lang='ar')}")
+        show(div(strong(link(url, isolated(outlet)))), block(title, lang="ar"))
         if source.evidence:
-            st.html(block(source.evidence, lang="ar", extra_class="rasd-evidence"))
+            show(block(source.evidence, lang="ar", extra_class="rasd-evidence"))
 
 
 def article_details(article: Article, flags: list[str], events: list[Event], frame: pd.DataFrame, *,
                     lang: str, governorates: Mapping[str, str] | None = None) -> None:
     """One article: its metadata, data-quality flags, the events found in it, and its text with evidence marked."""
-    st.html(f'<h3 class="rasd-text" dir="rtl" lang="ar">{esc(article.title or article.file)}</h3>')
-    _field(t("event.outlet", lang), article.outlet or t("event.unknown", lang), lang)
+    show(isolated(article.title or article.file), kind="heading", lang="ar")
+    _fields([(t("event.outlet", lang), article.outlet or t("event.unknown", lang))], lang)
     if article.url:
-        st.html(f"<div><strong>{esc(t('sources.url', lang))}:</strong> {link(article.url, article.url)}</div>")
-    _field(t("event.published", lang),
-           date_span(article.published, article.published, lang=lang) if isinstance(article.published, date)
-           else t("event.unknown", lang), lang)
+        show(strong(f"{t('sources.url', lang)}:"), " ", link(article.url, article.url), lang=lang)
+    _fields([(t("event.published", lang),
+              date_span(article.published, article.published, lang=lang) if isinstance(article.published, date)
+              else t("event.unknown", lang))], lang)
     # Notes and flags are English sentences quoting the Arabic text: isolated whole, with the quotes isolated inside.
     if article.published_note:
-        st.caption(md(isolate(isolate_runs(article.published_note))))
-    for flag in flags:
-        st.warning(md(isolate(isolate_runs(flag))), icon="⚠️")
+        show(isolated_runs(article.published_note), kind="caption")
+    if flags:
+        show(*(div(isolated_runs(flag)) for flag in flags), kind="notice")
     ids = [e.id for e in events]
-    st.markdown(f"**{md(t('sources.events', lang))}** ({len(ids)})")
+    show(strong(t("sources.events", lang)), f" ({len(ids)})", lang=lang)
     if ids:
         rows = frame.loc[frame["id"].isin(ids)]
-        show(events_table(rows, lang=lang, governorates=governorates))
+        show_table(events_table(rows, lang=lang, governorates=governorates))
     evidence = [s for e in events for s in e.sources if s.article == article.file]
     spans = spans_of(article.text, [s.evidence for s in evidence], [(s.start, s.end) for s in evidence])
-    st.html(highlighted(article.text, spans, lang="ar"))
+    show(highlighted(article.text, spans, lang="ar"))
 
 
 def selection(ctx: PageContext) -> None:
