@@ -60,10 +60,12 @@ _KIND_RANK = {kind: 0 for kind in SITE_KINDS} | {
 }
 _TOWN_KINDS = frozenset({"city", "district", "subdistrict"})
 # Administrative words news put before a town or governorate name; "قضاء الإسحاقي" is one mention.
-_TOWN_TRIGGERS = ("مدينة", "قضاء", "ناحية", "بلدة", "منطقة", "مركز", "مركز قضاء", "مركز ناحية")
+# The dual forms name two places at once: "بين قضاءي بلد والدجيل" (the first takes the prefix).
+_TOWN_TRIGGERS = ("مدينة", "قضاء", "ناحية", "بلدة", "منطقة", "مركز", "مركز قضاء", "مركز ناحية",
+                  "قضاءي", "قضائي", "ناحيتي", "مدينتي", "بلدتي")
 _GOVERNORATE_TRIGGERS = ("محافظة",)
 # The only words before a prefix-only seat name that make it a place: "ناحية النصر", not "مدينة النصر".
-_SEAT_TRIGGERS = ("ناحية", "قضاء", "مركز ناحية", "مركز قضاء")
+_SEAT_TRIGGERS = ("ناحية", "قضاء", "مركز ناحية", "مركز قضاء", "قضاءي", "قضائي", "ناحيتي")
 _EN_GOVERNORATE_SUFFIXES = ("governorate", "province")
 # Words between a place and the governorate that qualifies it: "زمار في نينوى", "Hit in Anbar".
 _QUALIFIER_LINKS = frozenset({"في", "من", "محافظه", "in", "governorate", "province"})

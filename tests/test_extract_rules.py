@@ -209,3 +209,9 @@ def test_a_claim_naming_the_town_of_the_attacked_airport_is_the_same_attack():
             "وأعلنت المقاومة الإسلامية في العراق استهداف قاعدة الاحتلال في أربيل بالصواريخ.")
     (event,) = _events(text)
     assert (event.place, event.claimed_by) == ("erbil-airport", "Islamic Resistance in Iraq")
+
+
+def test_between_two_districts_named_with_the_dual_prefix_is_one_event_at_the_first():
+    text = ("تعرض رتل ينقل معدات التحالف الدولي لانفجار عبوة ناسفة ما بين قضاءي بلد والدجيل "
+            "في محافظة صلاح الدين أمس.")
+    assert [e.place for e in _events(text)] == ["balad"]
