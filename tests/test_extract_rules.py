@@ -215,3 +215,10 @@ def test_between_two_districts_named_with_the_dual_prefix_is_one_event_at_the_fi
     text = ("تعرض رتل ينقل معدات التحالف الدولي لانفجار عبوة ناسفة ما بين قضاءي بلد والدجيل "
             "في محافظة صلاح الدين أمس.")
     assert [e.place for e in _events(text)] == ["balad"]
+
+
+def test_one_attack_told_by_its_night_and_by_the_day_it_was_announced_is_one_event():
+    text = ("سقطت صواريخ على قاعدة عين الأسد الأمريكية مساء أمس.\n"
+            "وأعلن البنتاغون اليوم أن الهجوم الصاروخي على قاعدة عين الأسد لم يسفر عن إصابات.")
+    (event,) = _events(text)
+    assert event.date == date(2023, 11, 19)

@@ -63,7 +63,12 @@ def _compatible(a: Event, b: Event, *, same_article: bool, cluster: Callable[[st
     elif "unknown" in (a.date_precision, b.date_precision):
         # Across articles an undated report could be any attack at that place: keep it apart.
         return False
-    return a.date_range.overlaps(b.date_range)
+    if a.date_range.overlaps(b.date_range):
+        return True
+    # One article telling one attack by the night it began and the day it was announced ("late Monday",
+    # "on Tuesday"): the same place and the same named weapon a day apart are one attack.
+    return (same_article and a.weapon == b.weapon and a.weapon != "unknown" and a.date and b.date
+            and abs((a.date - b.date).days) <= 1)
 
 
 def _precision_key(e: Event) -> tuple[int, int]:
