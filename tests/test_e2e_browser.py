@@ -156,15 +156,20 @@ def hostile_event(e2e_events: pd.DataFrame) -> pd.Series:
     return rows.iloc[0]
 
 
-@pytest.fixture(scope="session")
-def app_server(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    """`streamlit run app.py` on a free port with RASD_DB set to the test database; stopped at the end."""
-    log = tmp_path_factory.mktemp("e2e-server") / "streamlit.log"
-    server = start_streamlit(ROOT / "app.py", log=log, env={"RASD_DB": str(e2e_db)})
+def _serve(db: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[StreamlitServer]:
+    """`streamlit run app.py` on a free port with RASD_DB set to db; stopped at the end."""
+    log = tmp_path_factory.mktemp(name) / "streamlit.log"
+    server = start_streamlit(ROOT / "app.py", log=log, env={"RASD_DB": str(db)})
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    """The app on the test database."""
+    yield from _serve(e2e_db, tmp_path_factory, "e2e-server")
 
 
 @pytest.fixture(scope="session")
@@ -493,12 +498,8 @@ def hostile_events(hostile_e2e_db: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def hostile_server(hostile_e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    log = tmp_path_factory.mktemp("e2e-hostile-server") / "streamlit.log"
-    server = start_streamlit(ROOT / "app.py", log=log, env={"RASD_DB": str(hostile_e2e_db)})
-    try:
-        yield server
-    finally:
-        server.stop()
+    """The app on the hostile database."""
+    yield from _serve(hostile_e2e_db, tmp_path_factory, "e2e-hostile-server")
 
 
 @pytest.fixture
