@@ -46,6 +46,7 @@ bench: install-test chromium
 	$(PY) -m pip install -q -e '.[test,bench]'
 	$(PY) bench/bench_extract.py
 	$(PY) bench/bench_triggers.py
+	$(PY) bench/bench_classifier.py
 	$(PY) bench/bench_map.py
 	$(PY) bench/bench_browser.py
 

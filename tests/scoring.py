@@ -92,12 +92,28 @@ def splits(rows: list[Expected], files: list[str]) -> dict[str, str]:
     groups: dict[str, list[str]] = {}
     for p in list(parent):
         groups.setdefault(root(p), []).append(p)
-    budget = len(parent) // 3
+    # Each collection batch is split on its own, so adding a batch never moves an article of an earlier
+    # one between dev and holdout (which would leak tuned-on reports into the held-back third).
     held: set[str] = set()
-    for key in sorted(groups, key=_hash):
-        if len(held) + len(groups[key]) <= budget:
-            held.update(groups[key])
+    for batch in sorted({_batch(key) for key in groups}):
+        keys = [key for key in groups if _batch(key) == batch]
+        budget = sum(len(groups[key]) for key in keys) // 3
+        taken = 0
+        for key in sorted(keys, key=_hash):
+            if taken + len(groups[key]) <= budget:
+                held.update(groups[key])
+                taken += len(groups[key])
     return {p: "holdout" if p in held else "dev" for p in parent}
+
+
+# File numbers where a collection batch starts: 100-399 were collected first, 400 and up later.
+BATCH_STARTS = (0, 400)
+
+
+def _batch(key: str) -> int:
+    """The collection batch of an article prefix (a group is keyed by its lowest prefix)."""
+    number = int(key) if key.isdigit() else 0
+    return sum(number >= start for start in BATCH_STARTS)
 
 
 @dataclass(frozen=True)

@@ -222,3 +222,15 @@ def test_one_attack_told_by_its_night_and_by_the_day_it_was_announced_is_one_eve
             "وأعلن البنتاغون اليوم أن الهجوم الصاروخي على قاعدة عين الأسد لم يسفر عن إصابات.")
     (event,) = _events(text)
     assert event.date == date(2023, 11, 19)
+
+
+def test_an_announcement_of_the_attack_dates_the_announcement_not_the_attack():
+    # Written for this test: a spokesman announces on Tuesday a death in "the" attack of Monday night.
+    text = ("16 فبراير 2021أعلن متحدث باسم وزارة الدفاع الأميركية، الثلاثاء، أن متعاقدا قتل في الهجوم الصاروخي "
+            "على مطار أربيل.\n"
+            "وذكرت الوزارة في بيان، الاثنين، أنه في الساعة التاسعة من مساء اليوم، سقطت صواريخ على مطار أربيل.")
+    events = _events(text, published=date(2021, 2, 16))
+    assert [(e.place, e.date, e.date_precision) for e in events] == [("erbil-airport", date(2021, 2, 15), "day")]
+    alone = _events(text.split("\n")[0], published=date(2021, 2, 16))
+    assert [(alone[0].date, alone[0].date_earliest, alone[0].date_latest)] == [
+        (date(2021, 2, 16), date(2021, 2, 13), date(2021, 2, 16))]

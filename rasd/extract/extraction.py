@@ -43,6 +43,11 @@ _REPORTING = re.compile(
     r"صرح|صرحت|اعترف|اعترفت|نشر|نشرت|البنتاغون|كان|قد|كانت)"
 )
 _REPORT_LAG_DAYS = 3
+# The complementiser of a reported statement ("أعلن ... أن ..."), folded.
+_THAT = re.compile(r"(?:^|\s)(?:ان|بان|انه|انها|بانه|بانها)(?:\s|$)")
+_LETTERS = re.compile(r"[^\W\d_]+")
+# A definite attack word ("الهجوم", "بالقصف", "للاستهداف"): an attack the reader already knows of.
+_DEFINITE = re.compile(r"(?:[وفبل]?ال|لل)")
 # "بعد نحو شهرين من هجوم", "بعد ساعات من استهدافين": an earlier attack, told by the time since it.
 _AFTER_SPAN = re.compile(
     r"(?:^|\s)بعد\s+(?:نحو\s+|قرابه\s+|حوالي\s+|اكثر\s+من\s+|اقل\s+من\s+)?"
@@ -364,7 +369,11 @@ def _date_role(start: int, end: int, statement: Statement, ctx: _Context) -> str
     dates something else; a clause that is the date and little else ("، الثلاثاء،") dates the attack.
     """
     span = next((s for s in statement.spans if s.start <= start < s.end), None)
-    if span is None or span in statement.triggered:
+    if span is None:
+        return "attack"
+    if _announces_known_attack(start, end, statement, ctx):
+        return "report"
+    if span in statement.triggered:
         return "attack"
     head = ctx.folded.slice(span.start, start)
     if _DESCRIPTIVE.search(head) or _CONTRAST.match(head):
@@ -377,6 +386,28 @@ def _date_role(start: int, end: int, statement: Statement, ctx: _Context) -> str
     if words and all(_REPORTING.fullmatch(w) for w in words):
         return "report"
     return "attack"
+
+
+def _announces_known_attack(start: int, end: int, statement: Statement, ctx: _Context) -> bool:
+    """True when a date dates a reporting verb whose "that" clause names an attack already known.
+
+    "16 فبراير 2021 أعلن متحدث، الثلاثاء، أن متعاقدا قتل في الهجوم الصاروخي": the attack ("the"
+    attack, definite) came before the announcement; a new one ("أن صاروخين سقطا") is dated by it.
+    """
+    before = ctx.folded.slice(statement.start, start)
+    after = ctx.folded.slice(end, statement.end)
+    lex = lexicon()
+    if lex.strong.search(before):
+        return False
+    trigger = lex.strong.search(after)
+    if trigger is None or not _DEFINITE.match(after, trigger.start()):
+        return False
+    that = _THAT.search(after, 0, trigger.start())
+    if that is None:
+        return False
+    # Letters only: a scraped date line is often glued to the verb ("2021أعلن").
+    words = _LETTERS.findall(before) + _LETTERS.findall(after[:that.start()])
+    return any(_REPORTING.fullmatch(w) for w in words)
 
 
 def _elapsed(folded: str, words) -> tuple[int, int] | None:
