@@ -540,6 +540,8 @@ class _EventLayer(_PlainScriptLayer, folium.plugins.MarkerCluster):
                 cluster.options.chunkProgress = function (done, total) {
                     if (done >= total) { cluster.rasdLoaded = true; cluster.fire("rasdloaded"); }
                 };
+                {# On the map first: markercluster 1.4 checks every pending marker against the whole list otherwise (quadratic). #}
+                cluster.addTo({{ this._parent.get_name() }});
                 cluster.addLayers(markers);
                 cluster.rasdLatLngs = function () {
                     return rows.map(function (r) { return [places[r[0]][0], places[r[0]][1]]; });

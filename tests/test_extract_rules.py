@@ -234,3 +234,15 @@ def test_an_announcement_of_the_attack_dates_the_announcement_not_the_attack():
     alone = _events(text.split("\n")[0], published=date(2021, 2, 16))
     assert [(alone[0].date, alone[0].date_earliest, alone[0].date_latest)] == [
         (date(2021, 2, 16), date(2021, 2, 13), date(2021, 2, 16))]
+
+
+def test_an_undated_headline_is_the_lead_story_of_the_body_at_the_same_place():
+    # Written for this test: the headline says rockets, the body (dated) says mortar bombs, one place.
+    text = ("هجوم صاروخي يستهدف المنطقة الخضراء في بغداد\n"
+            "أعلنت خلية الإعلام الأمني، اليوم الثلاثاء، سقوط 3 قنابل هاون داخل المنطقة الخضراء.")
+    (event,) = _events(text, published=date(2020, 9, 22))
+    assert (event.place, event.weapon, event.date) == ("green-zone", "mortar", date(2020, 9, 22))
+    # A headline about another place than every body report stays its own event.
+    other = ("هجوم بطائرة مسيرة يستهدف مطار أربيل\n"
+             "وجاء الهجوم بعد أقل من 24 ساعة من استهداف قاعدة عين الأسد بطائرة مسيرة مساء السبت.")
+    assert {e.place for e in _events(other, published=date(2023, 12, 31))} == {"erbil-airport", "ain-al-asad"}

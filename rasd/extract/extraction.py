@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Callable, Iterable
 
 from rasd.extract.dates import Reference, article_reference, best_range, date_words, find_dates
-from rasd.extract.merging import merge_events
+from rasd.extract.merging import absorb, merge_events, precision_key, same_place
 from rasd.extract.lexicon import COALITION_SITES, Lexicon, lexicon
 from rasd.models import Article, DateRange, Event, Place, PlaceMention, Source
 from rasd.extract.normalize import FoldedText, normalize_arabic
@@ -583,9 +583,39 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
             kept.append(e)
         elif how == "stated" or e.place in confirmed:
             kept.append(e)
-    events = merge_events(kept, same_article=True)
+    events = _fold_headline(merge_events(kept, same_article=True), title_end=text.find("\n"))
     _claim_recent_attacks(events, text, ctx, lex)
     return events
+
+
+def _fold_headline(events: list[Event], *, title_end: int) -> list[Event]:
+    """A headline with no day of its own tells the lead story of the body: one event, not two.
+
+    "هجوم صاروخي يستهدف المنطقة الخضراء" over a body telling mortar bombs on the Green Zone that day:
+    the same place, so the same attack, and the dated report leads. A headline placed elsewhere than
+    every body report stays its own event.
+    """
+    if title_end <= 0:
+        return events
+    heads = [e for e in events if e.date_precision != "day" and all(s.start < title_end for s in e.sources)]
+    if not heads:
+        return events
+    body = [e for e in events if any(s.start >= title_end for s in e.sources)]
+    out = [e for e in events if e not in heads]
+    for head in heads:
+        told = [b for b in body if b in out and same_place(b, head, same_article=True)
+                and b.date_range.overlaps(head.date_range)]
+        if not told:
+            out.append(head)
+            continue
+        lead = min(told, key=lambda b: b.weapon != head.weapon)
+        # As in merging, the more precise report leads; on a tie the headline, the editor's summary.
+        if precision_key(head) <= precision_key(lead):
+            absorb(head, lead)
+            out[out.index(lead)] = head
+        else:
+            absorb(lead, head)
+    return out
 
 
 def _claim_recent_attacks(events: list[Event], text: str, ctx: _Context, lex: Lexicon) -> None:

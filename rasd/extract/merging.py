@@ -38,7 +38,10 @@ def _default_cluster() -> Callable[[str], str]:
     return cluster
 
 
-def _same_place(a: Event, b: Event, *, same_article: bool, cluster: Callable[[str], str]) -> bool:
+def same_place(a: Event, b: Event, *, same_article: bool, cluster: Callable[[str], str] | None = None) -> bool:
+    """True when two reports can be at one place: the same site or town, a site by its town, or (in one
+    article) a place and its governorate."""
+    cluster = cluster or _default_cluster()
     if a.place == b.place or cluster(a.place) == cluster(b.place):
         return True
     # "Erbil" and "Erbil airport" in two reports of one attack: a town and a site just outside it.
@@ -51,7 +54,7 @@ def _same_place(a: Event, b: Event, *, same_article: bool, cluster: Callable[[st
 
 
 def _compatible(a: Event, b: Event, *, same_article: bool, cluster: Callable[[str], str]) -> bool:
-    if not _same_place(a, b, same_article=same_article, cluster=cluster):
+    if not same_place(a, b, same_article=same_article, cluster=cluster):
         return False
     if "unknown" not in (a.weapon, b.weapon) and a.weapon != b.weapon:
         return False
@@ -71,7 +74,7 @@ def _compatible(a: Event, b: Event, *, same_article: bool, cluster: Callable[[st
             and abs((a.date - b.date).days) <= 1)
 
 
-def _precision_key(e: Event) -> tuple[int, int]:
+def precision_key(e: Event) -> tuple[int, int]:
     return (_DATE_RANK.get(e.date_precision, 4), _GEO_RANK.get(e.geo_precision, 3))
 
 
@@ -108,6 +111,11 @@ def _absorb(primary: Event, other: Event, known: set[str]) -> None:
             primary.sources.append(source)
 
 
+def absorb(primary: Event, other: Event) -> None:
+    """Fold another report of the same attack into an event, which keeps its id."""
+    _absorb(primary, other, {s.article for s in primary.sources})
+
+
 def _lead(event: Event) -> Event:
     """A copy of a report to merge others into, so the caller's events stay as they were."""
     return Event(**{f: getattr(event, f) for f in Event.__slots__ if f != "sources"}, sources=list(event.sources))
@@ -130,7 +138,7 @@ def merge_events(
     # The articles each lead already cites, so adding a source stays constant-time.
     articles: dict[int, set[str]] = {}
     out: list[Event] = []
-    for event in sorted(events, key=_precision_key):
+    for event in sorted(events, key=precision_key):
         if not same_article and event.date_precision == "unknown":
             key = (cluster(event.place), event.weapon, normalize_arabic(event.sources[0].evidence if event.sources else ""))
             if key in reprints:
