@@ -211,9 +211,10 @@ RELATIVE = [
     ("والأحد", CAT_2022, "الأحد", "2022-01-02", "2022-01-02", "2022-01-02", "day"),
     ("السبت", CAT_2022, "السبت", "2022-01-01", "2022-01-01", "2022-01-01", "day"),
     ("الخميس قبل الماضي", CAT_2022, "الخميس قبل الماضي", "2021-12-23", "2021-12-23", "2021-12-23", "day"),
-    # أمس and a weekday that disagree: keep أمس, lower the precision, cover both days.
+    # أمس and a weekday that disagree: lower the precision, cover both days; an earlier weekday wins (the
+    # page is dated after the text was written), a later one is a slip and أمس stays.
     ("أمس، الأربعاء", CAT_2022, "أمس، الأربعاء", "2022-01-04", "2022-01-04", "2022-01-05", "approximate"),
-    ("أمس الإثنين", CAT_2022, "أمس الإثنين", "2022-01-04", "2022-01-03", "2022-01-04", "approximate"),
+    ("أمس الإثنين", CAT_2022, "أمس الإثنين", "2022-01-03", "2022-01-03", "2022-01-04", "approximate"),
     ("اليوم الخميس", CAT_2022, "اليوم الخميس", "2022-01-05", "2022-01-05", "2022-01-06", "approximate"),
     ("ليل السبت الأحد", CAT_2022, "ليل السبت الأحد", "2022-01-01", "2022-01-01", "2022-01-02", "approximate"),
     # Part of a month.

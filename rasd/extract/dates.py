@@ -478,9 +478,11 @@ class _Grammar:
             d = ref + timedelta(days=offset)
             if wd is None or d.weekday() == wd:
                 return DateRange.day(d)
-            # The weekday disagrees with the relative day: keep the relative day, cover the nearest such weekday.
+            # The weekday disagrees with the relative day. A page dated after the text was written (a story
+            # kept overnight keeps its "أمس الجمعة") puts the weekday earlier: it is a calendar fact and the
+            # relative day hangs on the page's date, so it wins. A later weekday is a slip: keep the day.
             named = d + timedelta(days=(wd - d.weekday() + 3) % 7 - 3)
-            return DateRange(d, min(d, named), max(d, named), "approximate")
+            return DateRange(min(d, named), min(d, named), max(d, named), "approximate")
 
         return self._hit(m, "relative", resolve, future=offset > 0, widen=True)
 

@@ -70,6 +70,7 @@ _SIMILAR = re.compile(r"(?:^|\s)(?:مماثل|مماثله|مماثلا|مشاب
 _SINCE = re.compile(r"(?:^|\s)منذ(?:\s+[^\s,;]+){0,5}\s*$")
 # An undated attack told right after a dated one in the same sentence happened within about a day of it.
 _SAME_SENTENCE_DAYS = 1
+_SAME_DAY = re.compile(r"(?:^|\s)(?:(?:في|من|ب)?\s*(?:نفس|ذات)\s+اليوم|(?:في|من)?\s*اليوم\s+(?:نفسه|ذاته))(?:\s|$|[,.،])")
 # Only an attack this close to the article's date is the lead story undated attacks are dated by.
 _LEAD_DAYS = 7
 
@@ -152,9 +153,15 @@ def _statements(text: str, ctx: _Context, lex: Lexicon) -> list[Statement]:
         current = Statement(sentence.start)
         for span in clauses(text, sentence):
             folded = ctx.folded.slice(span.start, span.end)
-            strong = bool(lex.strong.search(folded))
-            weak = strong or bool(lex.weak.search(folded))
-            place = ctx.mentions.any_within(span.start, span.end) or bool(lex.anaphora.search(folded))
+            # "نفذت الجماعات 21 هجوما", "استهدف نحو خمسين هجوما المصالح": a clause tallying attacks
+            # summarises them, whatever verb it has.
+            tally = bool(lex.counted.search(folded))
+            strong = not tally and bool(lex.strong.search(folded)) and not _names_again(folded, lex)
+            weak = strong or tally or bool(lex.weak.search(folded))
+            place = any(
+                place_role(ctx.folded.slice(max(span.start, m.start - 30), m.start)) != "referenced"
+                for m in ctx.mentions.within(span.start, span.end)
+            ) or bool(lex.anaphora.search(folded))
             if weak and place and current.weak and current.has_place:
                 out.append(current)
                 current = Statement(sentence.start)
@@ -169,6 +176,21 @@ def _statements(text: str, ctx: _Context, lex: Lexicon) -> list[Statement]:
         if current.spans:
             out.append(current)
     return [s for s in out if s.strong]
+
+
+def _us_context(folded: str, lex: Lexicon) -> int:
+    """How many words say US or coalition, "الاحتلال التركي" and the like aside."""
+    if lex.other_occupiers.search(folded):
+        folded = lex.other_occupiers.sub(" ", folded)
+    return len(lex.us_context.findall(folded))
+
+
+def _names_again(folded: str, lex: Lexicon) -> bool:
+    """True when every attack word of a clause is one already told: "ويأتي هذا الهجوم", "عن هذا القصف"."""
+    words = list(lex.strong.finditer(folded))
+    return bool(words) and all(
+        lex.demonstrative.search(folded, max(0, w.start() - 6), w.start()) for w in words
+    )
 
 
 def _is_launch_site(folded_before: str, wider: str, folded_statement: str, lex: Lexicon) -> bool:
@@ -215,6 +237,9 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
             # "in the governorates of Diwaniyah and Baghdad" names provinces, not their capitals.
             place = ctx.governorate_of(place.governorate) or place
         role = place_role(before)
+        if role == "referenced":
+            # The place of another attack this one is timed by: never this one's.
+            continue
         if role == "near":
             # "near Y" after a target locates it; opening the statement's places, Y is where it fell.
             role = "locator" if any(f[3] == "target" for f in found) else "target"
@@ -482,7 +507,7 @@ def _statement_events(
     places = _choose_places(text, statement, ctx, lex)
     if not places:
         return []
-    us_here = bool(lex.us_context.search(folded))
+    us_here = _us_context(folded, lex) > 0
     killed, wounded = _casualties(folded, lex)
     outcome = _outcome(folded, lex, killed, wounded)
     if outcome == "no_casualties":
@@ -531,14 +556,18 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
         folded=folded,
         sentences=tuple(sentences(text)),
         mentions=_Mentions(gaz.find(text)),
-        us_mentions=len(lex.us_context.findall(folded.text)),
+        us_mentions=_us_context(folded.text, lex),
         governorate_of=gaz.governorate,
     )
     found: list[tuple[Event, str]] = []
     lead: DateRange | None = None
     previous: tuple[int, DateRange, int] | None = None
     for st in _statements(text, ctx, lex):
-        own = _stated_date(st, ctx)
+        if previous and _SAME_DAY.search(ctx.folded.slice(st.start, st.end)):
+            # "من نفس اليوم", "في اليوم ذاته": the day of the attack just told, not the day of writing.
+            own = previous[1]
+        else:
+            own = _stated_date(st, ctx)
         sentence = st.sentence
         gap = _elapsed(ctx.folded.slice(st.start, st.end), date_words())
         anchor = (previous[1] if previous else None) or lead or _undated(ctx, told=None)
@@ -572,6 +601,9 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
     # attack on them at the same place ("the attack on the base caused no losses"), or says it was
     # another attack like the one reported ("a second bomb hit a similar convoy").
     confirmed = {e.place for e in stated}
+    # "استهداف رتل للتحالف في ذي قار", then "عبوة انفجرت في مدينة الناصرية لدى مرور الرتل": a report placed
+    # only by its governorate confirms the places inside it.
+    confirmed_governorates = {e.governorate for e in stated if e.geo_precision == "governorate"}
     model = next((e for e in stated if e.weapon != "unknown"), None)
     kept = []
     for e, how in found:
@@ -581,7 +613,7 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
             if model is not None and e.target == "other":
                 e.target = model.target
             kept.append(e)
-        elif how == "stated" or e.place in confirmed:
+        elif how == "stated" or e.place in confirmed or e.governorate in confirmed_governorates:
             kept.append(e)
     events = _fold_headline(merge_events(kept, same_article=True), title_end=text.find("\n"))
     _claim_recent_attacks(events, text, ctx, lex)

@@ -69,6 +69,14 @@ WEAK_TRIGGERS = (
     "يستهدف", "تستهدف", "يستهدفون", "تتعرض", "يتعرض", "تتساقط", "يتساقط",
     "تشن", "يشن", "تقصف", "يقصف", "يهاجم", "تهاجم", "يهاجمون",
 )
+# Counts of attacks ("21 هجوما", "خمسين هجوماً", "منها 9 هجمات", "عشرات الهجمات"): a tally, never one attack.
+COUNT_WORDS = (
+    "ثلاث", "ثلاثة", "أربع", "أربعة", "خمس", "خمسة", "ست", "ستة", "سبع", "سبعة", "ثماني", "ثمانية", "تسع", "تسعة",
+    "عشر", "عشرة", "عشرين", "ثلاثين", "أربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين", "مئة", "مائة",
+    "عشرات", "مئات", "عدة", "سلسلة",
+)
+COUNTED_NOUNS = ("هجوم", "هجوما", "هجمة", "هجمات", "استهداف", "استهدافات", "اعتداء", "اعتداءات", "عملية",
+                 "عمليات", "ضربة", "ضربات")
 # Subject and object suffixes of a past verb, longest first: هاجموها، استهدفتاه، سقطوا، قصفته.
 VERB_SUFFIXES = ("", "ت", "تا", "ا", "وا", "و", "ن", "نا", "تم", "ه", "ها", "هما", "هم", "ته", "تها", "تهما",
                  "تهم", "وه", "وها", "وهم", "اه", "اها", "تاه", "تاها")
@@ -110,6 +118,11 @@ US_CONTEXT = (
     "أجنبية", "البنتاغون", "دبلوماسي", "دبلوماسية", "الدبلوماسية", "السفارة", "القنصلية", "سفارة",
     "قنصلية", "المستشارين", "الناتو", "واشنطن", "البريطانية", "الفرنسية", "الأسترالية",
 )
+# Other occupiers, in the words of the press that calls US forces "the occupation": not US context.
+OTHER_OCCUPIERS = ("الاحتلال التركي", "الاحتلال الإسرائيلي", "الاحتلال الاسرائيلي", "الاحتلال الصهيوني",
+                   "دولة الاحتلال", "كيان الاحتلال", "جيش الاحتلال التركي")
+# "هذا الهجوم", "تلك الهجمات": an attack already told, named again.
+DEMONSTRATIVES = ("هذا", "هذه", "ذلك", "تلك", "هذان", "هاتان")
 # Sites where US or coalition forces or diplomats were based in 2019-2024: an attack on one is an
 # attack on them even when the sentence does not say so.
 COALITION_SITES = frozenset({
@@ -224,6 +237,8 @@ class Lexicon:
     vague: re.Pattern[str]
     anchors: re.Pattern[str]
     us_context: re.Pattern[str]
+    other_occupiers: re.Pattern[str]
+    demonstrative: re.Pattern[str]
     anaphora: re.Pattern[str]
     launch: re.Pattern[str]
     weapons: tuple[tuple[str, re.Pattern[str]], ...]
@@ -234,6 +249,7 @@ class Lexicon:
     strict_claim_verbs: re.Pattern[str]
     claimants: tuple[tuple[Claimant, re.Pattern[str]], ...]
     duals: re.Pattern[str]
+    counted: re.Pattern[str]
     count: re.Pattern[str]
     killed: re.Pattern[str]
     wounded: re.Pattern[str]
@@ -265,6 +281,8 @@ def lexicon() -> Lexicon:
         vague=compile_words(VAGUE),
         anchors=compile_words(ANCHORS),
         us_context=compile_words(US_CONTEXT, suffix="(?:ه|ين|ون|ة)?"),
+        other_occupiers=compile_words(OTHER_OCCUPIERS),
+        demonstrative=compile_words(DEMONSTRATIVES, prefixes=False),
         anaphora=compile_words(ANAPHORA, prefixes=False),
         launch=compile_words(LAUNCH),
         weapons=_cues(WEAPON_CUES),
@@ -275,6 +293,11 @@ def lexicon() -> Lexicon:
         strict_claim_verbs=compile_words(STRICT_CLAIM_VERBS),
         claimants=tuple((c, compile_words(c.names_ar)) for c in CLAIMANTS),
         duals=compile_words(DUAL_WEAPONS),
+        # Digits from 3 up or a count word, then an attack noun: "21 هجوما", "عشرات الهجمات".
+        counted=re.compile(
+            rf"{_LEFT}(?:و)?(?:(?:[3-9]|\d\d+)|(?:ب)?(?:{_alternation(COUNT_WORDS)}))\s*"
+            rf"(?:من\s+)?(?:ال)?(?:{_alternation(COUNTED_NOUNS)}){_RIGHT}"
+        ),
         count=re.compile(rf"{_LEFT}(?:ب\s*)?({number})\s*(?:{projectile})"),
         killed=re.compile(rf"(?:{killed_words})\s+({number})\s*(?:من\s+)?(?:ال)?(?:{people})?"),
         wounded=re.compile(rf"(?:{wounded_words})\s+({number})\s*(?:من\s+)?(?:ال)?(?:{people})?"),

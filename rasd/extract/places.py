@@ -28,6 +28,12 @@ DATELINE_MARK = re.compile(r"[ \t]*(?:[-–—/|:]|\(\s*[^)]{0,30}\)\s*[-–—/
 # "(بغداد اليوم)", "لـ«بغداد اليوم»", "وكالة بغداد اليوم": the outlet Baghdad Today and its kind.
 OUTLET_AFTER = re.compile(r"\s+(?:اليوم|نيوز|الإخبارية|الاخبارية|24|الآن|الان)\s*[)\"”»]")
 OUTLET_BEFORE = re.compile(r"(?:[(\"“«]|وكالة|لوكالة|موقع|لموقع|قناة|لقناة|صحيفة|لصحيفة|شبكة|لشبكة|تلقته|تلقت|لـ)\s*$")
+# "وقبل استهداف مطار بغداد", "بعد ساعات من قصف قاعدة": a place of another attack the statement is timed by.
+REFERENCED = re.compile(
+    r"(?:^|\s)و?(?:قبل|بعد)\s+(?:\S+\s+){0,2}?(?:من\s+)?(?:ال)?(?:استهداف|هجوم|قصف|اعتداء|تفجير)\S*\s+"
+    # The place right after the noun: with a verb between ("بعد قصف استهدف قاعدة") it is the statement's own.
+    r"(?:(?:علي|ل)\s*)?$"
+)
 GOVERNORATES_OF = re.compile(r"محافظت(?:ي|ين)\s+(?:\S+\s+)?و?\s*$")
 FROM = re.compile(r"(?:^|\s)من\s*(?:\S+\s*)?$")
 
@@ -44,7 +50,8 @@ def place_role(before: str) -> str:
     """What a place mention is to the statement, read from the words just before it.
 
     "target" unless it is the far end of a road ("طريق كربلاء – النجف"), a destination ("الطريق المؤدي
-    إلى البصرة"), or a landmark that only locates another place ("جنوب شرقي بغداد").
+    إلى البصرة"), a landmark that only locates another place ("جنوب شرقي بغداد"), or the place of another
+    attack the statement is timed by ("وقبل استهداف مطار بغداد").
     """
     if ROAD_SECOND.search(before):
         return "road_end"
@@ -54,4 +61,6 @@ def place_role(before: str) -> str:
         return "locator"
     if NEAR.search(before):
         return "near"
+    if REFERENCED.search(before):
+        return "referenced"
     return "target"
