@@ -153,12 +153,18 @@ def _read_text(path: Path) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ArticleError(str(path), "empty file")
+    reason = not_arabic(text)
+    if reason:
+        raise ArticleError(str(path), reason)
+    return text
+
+
+def not_arabic(text: str) -> str:
+    """Why a text is not an Arabic report ('' when it is one); fetched pages are held to the same rule."""
     arabic, letters = _letter_counts(text)
     if arabic < MIN_ARABIC_LETTERS or arabic < MIN_ARABIC_SHARE * letters:
-        raise ArticleError(
-            str(path), f"not Arabic text ({arabic} Arabic letters out of {letters} letters)"
-        )
-    return text
+        return f"not Arabic text ({arabic} Arabic letters out of {letters} letters)"
+    return ""
 
 
 def _letter_counts(text: str) -> tuple[int, int]:

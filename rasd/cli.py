@@ -1,4 +1,4 @@
-"""Command line: `rasd geocode | ingest | extract | export`."""
+"""Command line: `rasd geocode | ingest | extract | export | fetch | watch | user | review`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from rasd.models import Article, Event
 PROGRESS_EVERY = 100
 GEOCODE_KEYS = ("query", "id", "name_en", "name_ar", "kind", "governorate", "lat", "lon", "source")
 # The id, then every scalar Event field in the dataclass's order; sources and articles follow as lists.
-EVENT_KEYS = ("id", *(f.name for f in dataclasses.fields(Event) if f.name not in ("id", "sources")))
+EVENT_KEYS = ("id", *(f.name for f in dataclasses.fields(Event)
+                      if f.name not in ("id", "sources", "review", "version")))
 CSV_KEYS = (*EVENT_KEYS, "articles", "outlets", "n_sources", "evidence")
 
 
@@ -62,11 +63,20 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     extract.set_defaults(run=_extract)
 
-    export = commands.add_parser("export", help="write the stored events as CSV or GeoJSON")
-    export.add_argument("--format", choices=("csv", "geojson"), default="csv")
+    export = commands.add_parser("export", help="write the stored events as CSV or GeoJSON, or the review audit trail")
+    export.add_argument("--format", choices=("csv", "geojson", "audit"), default="csv",
+                        help="audit: CSV of every review decision (who, when, event, action, before, after, comment)")
     export.add_argument("--db", type=Path, help="SQLite file (default: $RASD_DB or data/rasd.sqlite)")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     export.set_defaults(run=_export)
+
+    from rasd.newsroom.cli_fetch import add_commands as add_fetch_commands
+
+    add_fetch_commands(commands)  # fetch, watch
+
+    from rasd.newsroom.cli_review import add_commands as add_review_commands
+
+    add_review_commands(commands)  # user, review
     return parser
 
 
@@ -147,7 +157,11 @@ def _export(args: argparse.Namespace) -> int:
     from rasd.store import Store
 
     store = Store(_db_path(args), create=False)
-    if args.format == "geojson":
+    if args.format == "audit":
+        from rasd.newsroom.cli_review import audit_csv
+
+        text = audit_csv(store)
+    elif args.format == "geojson":
         from rasd.exports import events_geojson
 
         # The same GeoJSON as the app's download: properties are the events frame's columns.
@@ -162,7 +176,7 @@ def _export(args: argparse.Namespace) -> int:
     except OSError as e:
         _error(f"{args.output}: cannot write ({e.strerror or e})")
         return 1
-    print(f"events written to {args.output}", file=sys.stderr)
+    print(f"{'audit trail' if args.format == 'audit' else 'events'} written to {args.output}", file=sys.stderr)
     return 0
 
 

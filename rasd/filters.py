@@ -1,7 +1,8 @@
 """Filter state as one value object: parsed from a URL, applied to the events frame or SQL, described in words.
 
-URL parameters (public, never renamed): start, end (ISO dates), weapon, target, outcome (vocabulary codes),
-governorate, place, claimant, outlet (ids), lists comma-separated or repeated, and q (free text).
+URL parameters (public, never renamed): start, end (ISO dates), weapon, target, outcome, review (vocabulary
+codes; review takes the public statuses unreviewed, verified, edited), governorate, place, claimant, outlet
+(ids), lists comma-separated or repeated, and q (free text).
 
 Bad values never raise from `Filters.from_query`: each is dropped with a `Notice`. When start is after
 end, start is kept and end dropped (the earlier bound is usually the one a reader typed on purpose).
@@ -41,6 +42,8 @@ SQL_SOURCES_TABLE = "event_sources"
 SQL_SOURCES_EVENT_COLUMN = "event_id"
 SQL_SOURCES_OUTLET_COLUMN = "outlet"
 SQL_TEXT_COLUMNS = ("place_name", "place_name_ar", "evidence", "claimed_by")
+# Every clause sql() makes keeps rejected events out: a link only ever reaches public events.
+SQL_PUBLIC = "review != 'rejected'"
 SQL_FOLD_FUNCTION = "rasd_fold"
 SQL_SLUG_FUNCTION = "rasd_slug"
 # Columns of the events frame searched by q; outlet_names holds a list of names per row.
@@ -49,13 +52,14 @@ TEXT_COLUMNS = (*SQL_TEXT_COLUMNS, "outlet_names")
 Names = Mapping[str, str]
 
 _CODE_PARAMS = {"weapon": ("weapons", vocab.WEAPONS), "target": ("targets", vocab.TARGETS),
-                "outcome": ("outcomes", vocab.OUTCOMES)}
+                "outcome": ("outcomes", vocab.OUTCOMES), "review": ("reviews", vocab.PUBLIC_REVIEW_STATUSES)}
 # (events column, Filters attribute) for the filters that compare one column against a list.
-_SCALAR_COLUMNS = (("weapon", "weapons"), ("target", "targets"), ("outcome", "outcomes"),
+_SCALAR_COLUMNS = (("weapon", "weapons"), ("target", "targets"), ("outcome", "outcomes"), ("review", "reviews"),
                    ("governorate_id", "governorates"), ("place", "places"), ("claimant_id", "claimants"))
 _ID_PARAMS = {"governorate": "governorates", "place": "places", "claimant": "claimants", "outlet": "outlets"}
 # URL parameter order of to_query().
-PARAMS = ("start", "end", "weapon", "target", "outcome", "governorate", "place", "claimant", "outlet", "q")
+PARAMS = ("start", "end", "weapon", "target", "outcome", "review", "governorate", "place", "claimant", "outlet",
+          "q")
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -115,6 +119,7 @@ class Filters:
     weapons: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
+    reviews: tuple[str, ...] = ()
     governorates: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     claimants: tuple[str, ...] = ()
@@ -228,9 +233,10 @@ class Filters:
     def sql(self) -> tuple[str, list]:
         """A parameterised WHERE clause for the `events` table and its parameters.
 
-        The clause calls rasd_fold() and rasd_slug(): register them with register_sql_functions(conn).
+        The clause calls rasd_fold() and rasd_slug(): register them with register_sql_functions(conn). It always
+        leaves rejected events out (SQL_PUBLIC), as the store's public reads do.
         """
-        clauses: list[str] = []
+        clauses: list[str] = [SQL_PUBLIC]
         params: list = []
         if self.start or self.end:
             clauses.append("date IS NOT NULL")
@@ -255,8 +261,6 @@ class Filters:
             fields = " OR ".join(f"instr({SQL_FOLD_FUNCTION}({c}), ?) > 0" for c in SQL_TEXT_COLUMNS)
             clauses.append(f"{fields} OR EXISTS ({sources}instr({SQL_FOLD_FUNCTION}({outlet}), ?) > 0)")
             params.extend([term] * (len(SQL_TEXT_COLUMNS) + 1))
-        if not clauses:
-            return "1 = 1", []
         return " AND ".join(f"({c})" for c in clauses), params
 
     def describe(self, count: int, *, lang: str = "en", names: Names | None = None) -> str:
@@ -564,6 +568,8 @@ def _describe_en(f: Filters, count: int, names: Names) -> str:
     sentence = " ".join(parts)
     if f.outcomes:
         sentence += ", outcome: " + _join([label("outcome_phrase", o, "en") for o in f.outcomes], "or")
+    if f.reviews:
+        sentence += ", review: " + _join([label("review", r, "en").lower() for r in f.reviews], "or")
     span = date_span(f.start, f.end, lang="en")
     if span:
         sentence += ", " + span
@@ -612,6 +618,8 @@ def _describe_ar(f: Filters, count: int, names: Names) -> str:
         sentence += "، الجهة المتبنية: " + _join_ar(_named(f.claimants, names))
     if f.outcomes:
         sentence += "، النتيجة: " + _join_ar([label("outcome_phrase", o, "ar") for o in f.outcomes])
+    if f.reviews:
+        sentence += "، المراجعة: " + _join_ar([label("review", r, "ar") for r in f.reviews])
     if f.q:
         sentence += f"، بحث: «{f.q}»"
     span = date_span(f.start, f.end, lang="ar")

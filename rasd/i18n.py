@@ -41,6 +41,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "filter.claimant": ("Claimed by", "الجهة المتبنية"),
     "filter.outlet": ("News outlet", "الوسيلة الإعلامية"),
     "filter.q": ("Search", "بحث"),
+    "filter.review": ("Review", "المراجعة"),
     "filter.q_placeholder": (
         "Place, group, outlet or words from the report", "مكان أو جماعة أو وسيلة إعلامية أو كلمات من التقرير"
     ),
@@ -108,6 +109,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "event.published": ("Published", "تاريخ النشر"),
     "event.date_precision": ("Date precision", "دقة التاريخ"),
     "event.geo_precision": ("Location precision", "دقة الموقع"),
+    "event.review": ("Review status", "حالة المراجعة"),
+    "event.version": ("Version", "الإصدار"),
     "event.not_found": ("The selected event is not in the data.", "الحدث المحدد غير موجود في البيانات."),
     "event.unknown": ("Unknown", "غير معروف"),
     # Places and sources pages.
@@ -200,6 +203,12 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "district": ("District", "قضاء"),
         "governorate": ("Governorate", "محافظة"),
     },
+    "review": {
+        "unreviewed": ("Unreviewed", "لم يُراجَع"),
+        "verified": ("Verified", "موثَّق"),
+        "edited": ("Edited", "مُصحَّح"),
+        "rejected": ("Rejected", "مرفوض"),
+    },
     "place_kind": {
         "airbase": ("Air base", "قاعدة جوية"),
         "camp": ("Camp", "معسكر"),
@@ -277,6 +286,7 @@ VOCAB_KINDS = {
     "date_precision": vocab.DATE_PRECISIONS,
     "geo_precision": vocab.GEO_PRECISIONS,
     "place_kind": vocab.PLACE_KINDS,
+    "review": vocab.REVIEW_STATUSES,
 }
 
 

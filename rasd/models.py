@@ -120,6 +120,9 @@ class Event:
     claimed_by: str = ""
     sources: list[Source] = field(default_factory=list)
     id: str = ""
+    # Set by the store from the newsroom's decisions (rasd.newsroom.review); the extractor leaves the defaults.
+    review: str = "unreviewed"
+    version: int = 1
 
     @property
     def articles(self) -> list[str]:

@@ -1,4 +1,5 @@
-"""The SQLite store: ingested articles, their per-article events (mentions) and the merged events."""
+"""The SQLite store: ingested articles, their per-article events (mentions), the merged events and the
+newsroom's review decisions (written through rasd.newsroom.review)."""
 
 from __future__ import annotations
 
@@ -24,16 +25,21 @@ from rasd.slug import slugify
 if TYPE_CHECKING:
     from geo.gazetteer import Gazetteer
     from rasd.extract.dates import Reference
+    from rasd.newsroom.review import Anchor, Decision, Ledger, MentionRef, Working
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Seconds a connection waits for another writer (the app, an ingest, an editor) before giving up.
+BUSY_TIMEOUT = 30.0
 DEFAULT_DB = Path("data") / "rasd.sqlite"
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 
-# Every Event field stored in its own column, in the dataclass's order (rows rebuild Events positionally).
-EVENT_FIELDS = tuple(f.name for f in dataclasses.fields(Event) if f.name not in ("sources", "id"))
+# Every machine Event field stored in its own column, in the dataclass's order (rows rebuild Events positionally).
+EVENT_FIELDS = tuple(
+    f.name for f in dataclasses.fields(Event) if f.name not in ("sources", "id", "review", "version")
+)
 _DATE_FIELDS = ("date", "date_earliest", "date_latest")
 _DATE_INDEXES = tuple(EVENT_FIELDS.index(f) for f in _DATE_FIELDS)
 _INT_FIELDS = ("projectiles", "killed", "wounded")
@@ -42,15 +48,23 @@ EVENTS_FRAME_COLUMNS = (
     "id", "date", "date_earliest", "date_latest", "date_precision", "place", "place_name", "place_name_ar",
     "lat", "lon", "geo_precision", "governorate", "governorate_id", "weapon", "projectiles", "target",
     "outcome", "killed", "wounded", "claimed_by", "claimant_id", "outlets", "outlet_names", "articles",
-    "n_sources", "evidence",
+    "n_sources", "evidence", "review", "version",
 )
+# Columns of the events table, in the order the store writes them.
+_EVENT_COLUMNS = (
+    "id", *EVENT_FIELDS, "place_name_ar", "governorate_id", "claimant_id", "n_sources", "evidence",
+    "review", "version", "edited", "edits",
+)
+# Public reads leave rejected events out.
+_PUBLIC = "review != 'rejected'"
 SOURCES_FRAME_COLUMNS = ("event_id", "article", "outlet", "outlet_id", "url", "evidence")
 ARTICLES_FRAME_COLUMNS = (
     "file", "title", "outlet", "outlet_id", "url", "published", "published_note", "reference_date",
     "reference_basis", "flags", "n_mentions", "n_events", "sha256", "ingested_at",
 )
 
-_SCHEMA = """
+# Version 1, as first shipped: a new file is made with it and then brought up to date by MIGRATIONS.
+_SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
     file TEXT PRIMARY KEY,
@@ -115,6 +129,72 @@ CREATE INDEX event_sources_article ON event_sources(article);
 CREATE INDEX events_date ON events(date);
 CREATE INDEX events_governorate ON events(governorate_id);
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step of the schema: the version it brings a file to, and its SQL (run inside the upgrade's transaction)."""
+
+    version: int
+    description: str
+    sql: str
+
+
+# In order; each step takes a file from the version before it. Rows are never dropped.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        2,
+        "review decisions (apart from the machine output), event review status and version, event membership",
+        """
+ALTER TABLE events ADD COLUMN review TEXT NOT NULL DEFAULT 'unreviewed';
+ALTER TABLE events ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE events ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN edits TEXT NOT NULL DEFAULT '{}';
+CREATE INDEX events_review ON events(review);
+CREATE INDEX articles_sha256 ON articles(sha256);
+CREATE TABLE event_mentions (
+    mention_id INTEGER PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
+    event_id TEXT NOT NULL
+);
+CREATE INDEX event_mentions_event ON event_mentions(event_id);
+-- Which mention each stored event came from, as far as its sources tell (the next rebuild makes it exact).
+INSERT OR IGNORE INTO event_mentions (mention_id, event_id)
+SELECT m.id, es.event_id FROM event_sources es
+JOIN mentions m ON m.article = es.article
+JOIN mention_sources ms ON ms.mention_id = m.id AND ms.seq = 0
+WHERE ms.start_offset = es.start_offset AND ms.end_offset = es.end_offset AND ms.evidence = es.evidence;
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('verify', 'reject', 'edit', 'merge', 'split')),
+    editor TEXT NOT NULL,
+    at TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    other_id TEXT NOT NULL DEFAULT '',
+    article TEXT NOT NULL DEFAULT '',
+    comment TEXT NOT NULL DEFAULT '',
+    changes TEXT NOT NULL DEFAULT '{}',
+    before TEXT NOT NULL DEFAULT '{}',
+    after TEXT NOT NULL DEFAULT '{}',
+    state TEXT NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'orphaned')),
+    applied_to TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX decisions_event ON decisions(event_id);
+CREATE TABLE decision_anchors (
+    decision_id INTEGER NOT NULL REFERENCES decisions(id),
+    seq INTEGER NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('event', 'other', 'split')),
+    sha256 TEXT NOT NULL,
+    article TEXT NOT NULL,
+    mention_seq INTEGER NOT NULL,
+    start_offset INTEGER NOT NULL,
+    end_offset INTEGER NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (decision_id, seq)
+);
+""",
+    ),
+)
+assert [m.version for m in MIGRATIONS] == list(range(2, SCHEMA_VERSION + 1)), "MIGRATIONS must end at SCHEMA_VERSION"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,11 +265,12 @@ class Store:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         # A connection per call: the app reads from several threads and sqlite3 connections are not shared.
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None)
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
         except sqlite3.Error as e:
             raise StoreError(f"{self.path}: cannot open database ({e})") from e
         try:
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
             yield conn
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{self.path}: database error ({e})") from e
@@ -203,19 +284,53 @@ class Store:
             raise StoreError(f"{self.path}: not a Rasd database ({e})") from e
         if not tables:
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA)
-            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("schema_version", str(SCHEMA_VERSION)))
+            conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA_V1)
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("schema_version", "1"))
+            self._migrate(conn, 1)
             conn.execute("COMMIT")
             return
         if "meta" not in tables:
             raise StoreError(f"{self.path}: not a Rasd database (no meta table)")
-        row = conn.execute("SELECT value FROM meta WHERE key = ?", ("schema_version",)).fetchone()
-        found = row[0] if row else "none"
-        if found != str(SCHEMA_VERSION):
+        found = self._schema_version(conn)
+        if found is None or not 1 <= found <= SCHEMA_VERSION:
+            shown = "none" if found is None else found
             raise StoreError(
-                f"{self.path}: schema version {found}, this Rasd needs {SCHEMA_VERSION}; "
+                f"{self.path}: schema version {shown}, this Rasd needs {SCHEMA_VERSION}; "
                 "delete the file and ingest the articles again"
             )
+        if found < SCHEMA_VERSION:
+            self._upgrade(conn)
+
+    @staticmethod
+    def _schema_version(conn: sqlite3.Connection) -> int | None:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", ("schema_version",)).fetchone()
+        if row is None or not str(row[0]).isdigit():
+            return None
+        return int(row[0])
+
+    def _upgrade(self, conn: sqlite3.Connection) -> None:
+        """Bring an older file up to SCHEMA_VERSION in place, keeping every row (one transaction)."""
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have upgraded it while this one waited for the lock.
+            found = self._schema_version(conn) or 1
+            self._migrate(conn, found)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        log.info("%s: upgraded from schema version %s to %s", self.path, found, SCHEMA_VERSION)
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection, found: int) -> None:
+        # Statement by statement: executescript() would commit the open transaction first.
+        for step in MIGRATIONS:
+            if step.version <= found:
+                continue
+            for statement in _statements(step.sql):
+                conn.execute(statement)
+            conn.execute("UPDATE meta SET value = ? WHERE key = ?", (str(step.version), "schema_version"))
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -312,55 +427,265 @@ class Store:
                 ],
             )
 
-    def _mentions(self, conn: sqlite3.Connection) -> list[Event]:
+    def _mention_records(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        members: Iterable[int] | None = None,
+        shas: Iterable[str] | None = None,
+    ) -> list[tuple[MentionRef, Event]]:
+        """Stored mentions (all, or those with these ids or article hashes) by article then seq."""
+        from rasd.newsroom.review import MentionRef
+
+        where, params = "", []
+        if members is not None:
+            params = sorted(set(members))
+            where = f"WHERE m.id IN ({_marks(params)})"
+        elif shas is not None:
+            params = sorted(set(shas))
+            where = f"WHERE a.sha256 IN ({_marks(params)})"
+        if where and not params:
+            return []
         sources: dict[int, list[Source]] = {}
         for mention_id, article, evidence, outlet, url, start, end in conn.execute(
             "SELECT ms.mention_id, m.article, ms.evidence, ms.outlet, ms.url, ms.start_offset, ms.end_offset"
-            " FROM mention_sources ms JOIN mentions m ON m.id = ms.mention_id ORDER BY ms.mention_id, ms.seq"
+            " FROM mention_sources ms JOIN mentions m ON m.id = ms.mention_id"
+            f" JOIN articles a ON a.file = m.article {where} ORDER BY ms.mention_id, ms.seq",
+            params,
         ):
             sources.setdefault(mention_id, []).append(Source(article, evidence, outlet, url, start, end))
-        events = []
-        for row in conn.execute(f"SELECT id, {', '.join(EVENT_FIELDS)} FROM mentions ORDER BY article, seq"):
-            event = _event_from_row(row[1:])
+        records = []
+        fields = ", ".join(f"m.{f}" for f in EVENT_FIELDS)
+        for row in conn.execute(
+            f"SELECT m.id, m.article, a.sha256, m.seq, {fields} FROM mentions m JOIN articles a ON a.file = m.article"
+            f" {where} ORDER BY m.article, m.seq",
+            params,
+        ):
+            event = _event_from_row(row[4:])
             event.sources = sources.get(row[0], [])
-            events.append(event)
-        return events
+            first = event.sources[0] if event.sources else Source(row[1], "")
+            records.append((MentionRef(row[0], row[1], row[2], row[3], first.start, first.end, first.evidence), event))
+        return records
+
+    def _mention_refs(
+        self, conn: sqlite3.Connection, *, members: Iterable[int] | None = None, shas: Iterable[str] | None = None
+    ) -> dict[int, tuple[MentionRef, Event]]:
+        """As _mention_records, keyed by mention id."""
+        return {ref.id: (ref, event) for ref, event in self._mention_records(conn, members=members, shas=shas)}
 
     def _rebuild_events(self, conn: sqlite3.Connection) -> None:
-        from rasd.extract.merging import merge_events
+        """Merge the mentions into events, then replay every review decision in the order it was made."""
+        from rasd.extract.merging import merge_groups
+        from rasd.newsroom.review import Ledger, Working
 
-        self._write_events(conn, merge_events(self._mentions(conn)))
+        records = self._mention_records(conn)
+        groups = merge_groups([event for _, event in records])
+        working = [Working(e.id, [records[i][0].id for i in members], e) for e, members in groups]
+        ledger = Ledger(working, {ref.id: (ref, event) for ref, event in records})
+        outcomes = [(ledger.apply(d), d.id) for d in self._load_decisions(conn)]
+        self._write_events(conn, list(ledger.events.values()))
+        conn.executemany(
+            "UPDATE decisions SET state = ?, applied_to = ? WHERE id = ?",
+            [(o.state, json.dumps(list(o.events)), decision_id) for o, decision_id in outcomes],
+        )
 
-    def _write_events(self, conn: sqlite3.Connection, merged: list[Event]) -> None:
-        merged = sorted(merged, key=_date_order)
-        gazetteer = self.gazetteer
-        names_ar = {place: _place_name_ar(gazetteer, place) for place in {e.place for e in merged}}
-        governorate_ids = {g: _governorate_id(gazetteer, g) for g in {e.governorate for e in merged}}
+    def _write_events(self, conn: sqlite3.Connection, working: list[Working]) -> None:
+        """Replace every event with these."""
+        conn.execute("DELETE FROM event_mentions")
         conn.execute("DELETE FROM event_sources")
         conn.execute("DELETE FROM events")
-        columns = ", ".join(EVENT_FIELDS)
-        marks = ", ".join("?" * (len(EVENT_FIELDS) + 6))
+        self._insert_events(conn, working)
+
+    def _insert_events(self, conn: sqlite3.Connection, working: list[Working]) -> None:
+        pairs = sorted(((w, w.effective()) for w in working), key=lambda pair: _date_order(pair[1]))
+        gazetteer = self.gazetteer
+        names_ar = {place: _place_name_ar(gazetteer, place) for place in {e.place for _, e in pairs}}
+        governorate_ids = {g: _governorate_id(gazetteer, g) for g in {e.governorate for _, e in pairs}}
         conn.executemany(
-            f"INSERT INTO events (id, {columns}, place_name_ar, governorate_id, claimant_id, n_sources, evidence)"
-            f" VALUES ({marks})",
-            [
-                (
-                    e.id, *_event_values(e), names_ar[e.place], governorate_ids[e.governorate],
-                    slugify(e.claimed_by), len(e.sources),
-                    e.sources[0].evidence if e.sources else "",
-                )
-                for e in merged
-            ],
+            f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({_marks(_EVENT_COLUMNS)})",
+            [_event_row(w, e, names_ar, governorate_ids) for w, e in pairs],
         )
+        self._insert_children(conn, pairs)
+
+    @staticmethod
+    def _insert_children(conn: sqlite3.Connection, pairs: list[tuple[Working, Event]]) -> None:
         conn.executemany(
             "INSERT INTO event_sources (event_id, seq, article, evidence, outlet, url, start_offset, end_offset)"
             " VALUES (?,?,?,?,?,?,?,?)",
             [
                 (e.id, i, s.article, s.evidence, s.outlet, s.url, s.start, s.end)
-                for e in merged
+                for _, e in pairs
                 for i, s in enumerate(e.sources)
             ],
         )
+        conn.executemany(
+            "INSERT OR REPLACE INTO event_mentions (mention_id, event_id) VALUES (?, ?)",
+            [(m, w.id) for w, _ in pairs for m in w.members],
+        )
+
+    # Review decisions (written through rasd.newsroom.review.Review only)
+
+    def _working(self, conn: sqlite3.Connection, event_ids: Iterable[str]) -> list[Working]:
+        """Stored events as the review ledger holds them: mentions, machine values, edits, status, version."""
+        from rasd.extract.merging import combine
+        from rasd.newsroom.review import Working
+
+        ids = sorted(set(event_ids))
+        if not ids:
+            return []
+        rows = conn.execute(
+            f"SELECT id, review, version, edited, edits, {', '.join(EVENT_FIELDS)} FROM events"
+            f" WHERE id IN ({_marks(ids)}) {_EVENT_ORDER}",
+            ids,
+        ).fetchall()
+        members: dict[str, list[int]] = {}
+        for event_id, mention_id in conn.execute(
+            f"SELECT event_id, mention_id FROM event_mentions WHERE event_id IN ({_marks(ids)})", ids
+        ):
+            members.setdefault(event_id, []).append(mention_id)
+        refs = self._mention_refs(conn, members=[m for ms in members.values() for m in ms])
+        stored_sources: dict[str, list[Source]] = {}
+        out = []
+        for event_id, review, version, edited, edits, *fields in rows:
+            mine = sorted((m for m in members.get(event_id, []) if m in refs),
+                          key=lambda m: (refs[m][0].article, refs[m][0].seq, m))
+            if mine:
+                base = combine([refs[m][1] for m in mine])
+            else:
+                # A file upgraded from schema 1 whose event's mentions could not be told: its stored values.
+                if not stored_sources:
+                    stored_sources = self._event_sources(conn, ids)
+                base = _event_from_row(tuple(fields))
+                base.sources = stored_sources.get(event_id, [])
+            out.append(Working(event_id, mine, base, json.loads(edits), review, version, bool(edited)))
+        return out
+
+    @staticmethod
+    def _event_sources(conn: sqlite3.Connection, ids: list[str]) -> dict[str, list[Source]]:
+        sources: dict[str, list[Source]] = {}
+        for event_id, *fields in conn.execute(
+            "SELECT event_id, article, evidence, outlet, url, start_offset, end_offset FROM event_sources"
+            f" WHERE event_id IN ({_marks(ids)}) ORDER BY rowid",
+            ids,
+        ):
+            sources.setdefault(event_id, []).append(Source(*fields))
+        return sources
+
+    def _ledger_for(self, conn: sqlite3.Connection, anchors: Iterable[Anchor]) -> Ledger:
+        """A ledger holding every stored event a decision's anchors may point at, with all their mentions."""
+        from rasd.newsroom.review import Ledger
+
+        candidates = self._mention_refs(conn, shas={a.sha256 for a in anchors})
+        owners = self._owners(conn, list(candidates))
+        working = self._working(conn, owners)
+        mentions = {**candidates, **self._mention_refs(conn, members=[m for w in working for m in w.members])}
+
+        def taken(event_id: str) -> bool:
+            return conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone() is not None
+
+        return Ledger(working, mentions, taken=taken)
+
+    @staticmethod
+    def _owners(conn: sqlite3.Connection, mention_ids: list[int]) -> set[str]:
+        owners: set[str] = set()
+        for i in range(0, len(mention_ids), 500):
+            chunk = mention_ids[i:i + 500]
+            owners.update(r[0] for r in conn.execute(
+                f"SELECT event_id FROM event_mentions WHERE mention_id IN ({_marks(chunk)})", chunk))
+        return owners
+
+    def _save_ledger(self, conn: sqlite3.Connection, ledger: Ledger) -> None:
+        """Write back the events a decision changed or removed; the table stays in date order."""
+        for event_id in ledger.removed:
+            conn.execute("DELETE FROM event_mentions WHERE event_id = ?", (event_id,))
+            conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
+        changed = [ledger.events[i] for i in sorted(ledger.changed) if i in ledger.events]
+        if not changed:
+            return
+        pairs = [(w, w.effective()) for w in changed]
+        ids = [w.id for w in changed]
+        stored = {
+            row[0]: row[1:]
+            for row in conn.execute(f"SELECT id, date, date_earliest FROM events WHERE id IN ({_marks(ids)})", ids)
+        }
+        gazetteer = self.gazetteer
+        names_ar = {e.place: _place_name_ar(gazetteer, e.place) for _, e in pairs}
+        governorate_ids = {e.governorate: _governorate_id(gazetteer, e.governorate) for _, e in pairs}
+        conn.execute(f"DELETE FROM event_sources WHERE event_id IN ({_marks(ids)})", ids)
+        conn.execute(f"DELETE FROM event_mentions WHERE event_id IN ({_marks(ids)})", ids)
+        reorder = bool(ledger.removed)
+        assignments = ", ".join(f"{c} = ?" for c in _EVENT_COLUMNS[1:])
+        for w, e in pairs:
+            row = _event_row(w, e, names_ar, governorate_ids)
+            if w.id in stored:
+                # Updated in place keeps the row's position; only a new date moves it.
+                conn.execute(f"UPDATE events SET {assignments} WHERE id = ?", (*row[1:], w.id))
+                reorder = reorder or stored[w.id] != (_iso(e.date), _iso(e.date_earliest))
+            else:
+                conn.execute(f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({_marks(row)})", row)
+                reorder = True
+        self._insert_children(conn, pairs)
+        if reorder:
+            _reorder_events(conn)
+
+    def _insert_decision(self, conn: sqlite3.Connection, decision: Decision) -> int:
+        cur = conn.execute(
+            "INSERT INTO decisions (kind, editor, at, event_id, other_id, article, comment, changes, before, after,"
+            " state, applied_to) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (decision.kind, decision.editor, decision.at, decision.event_id, decision.other_id, decision.article,
+             decision.comment, _json(decision.changes), _json(decision.before), _json(decision.after),
+             decision.state, _json(list(decision.events))),
+        )
+        conn.executemany(
+            "INSERT INTO decision_anchors (decision_id, seq, role, sha256, article, mention_seq, start_offset,"
+            " end_offset, evidence) VALUES (?,?,?,?,?,?,?,?,?)",
+            [(cur.lastrowid, i, a.role, a.sha256, a.article, a.seq, a.start, a.end, a.evidence)
+             for i, a in enumerate(decision.anchors)],
+        )
+        return int(cur.lastrowid)
+
+    @staticmethod
+    def _update_decision(conn: sqlite3.Connection, decision: Decision) -> None:
+        conn.execute(
+            "UPDATE decisions SET after = ?, state = ?, applied_to = ? WHERE id = ?",
+            (_json(decision.after), decision.state, _json(list(decision.events)), decision.id),
+        )
+
+    def _load_decisions(self, conn: sqlite3.Connection, *, event_id: str | None = None) -> list[Decision]:
+        from rasd.newsroom.review import Anchor, Decision
+
+        where, params = "", []
+        if event_id is not None:
+            where = ("WHERE d.event_id = ? OR d.other_id = ?"
+                     " OR EXISTS (SELECT 1 FROM json_each(d.applied_to) j WHERE j.value = ?)")
+            params = [event_id] * 3
+        anchors: dict[int, list[Anchor]] = {}
+        for decision_id, *fields in conn.execute(
+            "SELECT a.decision_id, a.role, a.sha256, a.article, a.mention_seq, a.start_offset, a.end_offset,"
+            f" a.evidence FROM decision_anchors a JOIN decisions d ON d.id = a.decision_id {where}"
+            " ORDER BY a.decision_id, a.seq",
+            params,
+        ):
+            anchors.setdefault(decision_id, []).append(Anchor(*fields))
+        decisions = []
+        for row in conn.execute(
+            "SELECT d.id, d.kind, d.editor, d.at, d.event_id, d.other_id, d.article, d.comment, d.changes,"
+            f" d.before, d.after, d.state, d.applied_to FROM decisions d {where} ORDER BY d.id",
+            params,
+        ):
+            (decision_id, kind, editor, at, event, other, article, comment, changes, before, after, state,
+             applied) = row
+            decisions.append(Decision(
+                decision_id, kind, editor, at, event, other, article, comment, json.loads(changes),
+                json.loads(before), json.loads(after), tuple(anchors.get(decision_id, ())), state,
+                tuple(json.loads(applied)),
+            ))
+        return decisions
+
+    def decisions(self, *, event_id: str | None = None) -> list[Decision]:
+        """Every review decision (or those about one event), oldest first, with where each applies now."""
+        with self._connect() as conn:
+            return self._load_decisions(conn, event_id=event_id)
 
     # Reading
 
@@ -382,41 +707,43 @@ class Store:
             row = conn.execute("SELECT flags FROM articles WHERE file = ?", (file,)).fetchone()
         return list(json.loads(row[0])) if row else []
 
-    def events(self) -> list[Event]:
-        """Every merged event with its sources, by date (undated last) then id."""
-        return self._load_events(None)
+    def events(self, *, include_rejected: bool = False) -> list[Event]:
+        """Every merged event with its sources, by date (undated last) then id; rejected ones only if asked."""
+        return self._load_events(None, include_rejected=include_rejected)
 
-    def event(self, event_id: str) -> Event | None:
-        """One merged event, or None."""
-        found = self._load_events(event_id)
+    def event(self, event_id: str, *, include_rejected: bool = False) -> Event | None:
+        """One merged event, or None (also for a rejected one, unless asked)."""
+        found = self._load_events(event_id, include_rejected=include_rejected)
         return found[0] if found else None
 
-    def _load_events(self, event_id: str | None) -> list[Event]:
-        one = event_id is not None
-        params = (event_id,) if one else ()
+    def _load_events(self, event_id: str | None, *, include_rejected: bool) -> list[Event]:
+        clauses = (["id = ?"] if event_id is not None else []) + ([] if include_rejected else [_PUBLIC])
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        params = (event_id,) if event_id is not None else ()
         with self._connect() as conn:
             sources: dict[str, list[Source]] = {}
             for source_event, *fields in conn.execute(
                 "SELECT event_id, article, evidence, outlet, url, start_offset, end_offset FROM event_sources"
-                f" {'WHERE event_id = ?' if one else ''} ORDER BY rowid",
+                f" {'WHERE event_id = ?' if event_id is not None else ''} ORDER BY rowid",
                 params,
             ):
                 sources.setdefault(source_event, []).append(Source(*fields))
             rows = conn.execute(
-                f"SELECT id, {', '.join(EVENT_FIELDS)} FROM events {'WHERE id = ?' if one else ''} {_EVENT_ORDER}",
+                f"SELECT id, review, version, {', '.join(EVENT_FIELDS)} FROM events {where} {_EVENT_ORDER}",
                 params,
             ).fetchall()
         events = []
         for row in rows:
-            event = _event_from_row(row[1:])
-            event.id = row[0]
+            event = _event_from_row(row[3:])
+            event.id, event.review, event.version = row[0], row[1], row[2]
             event.sources = sources.get(row[0], [])
             events.append(event)
         return events
 
-    def events_frame(self) -> pd.DataFrame:
-        """One row per event with the columns of docs/ARCHITECTURE.md ("Events frame")."""
+    def events_frame(self, *, include_rejected: bool = False) -> pd.DataFrame:
+        """One row per event, columns of docs/ARCHITECTURE.md ("Events frame"); rejected ones only if asked."""
         scalar = [c for c in EVENTS_FRAME_COLUMNS if c not in _LIST_COLUMNS]
+        where = "" if include_rejected else f"WHERE {_PUBLIC}"
         with self._connect() as conn:
             by_event: dict[str, tuple[list[str], list[str]]] = {}
             for event_id, article, outlet in conn.execute(
@@ -427,7 +754,7 @@ class Store:
                     entry = by_event[event_id] = ([], [])
                 entry[0].append(article)
                 entry[1].append(outlet)
-            rows = conn.execute(f"SELECT {', '.join(scalar)} FROM events {_EVENT_ORDER}").fetchall()
+            rows = conn.execute(f"SELECT {', '.join(scalar)} FROM events {where} {_EVENT_ORDER}").fetchall()
         columns = _columns(rows, scalar)
         # Few distinct outlet lists recur over many events: work each out once.
         outlet_lists: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
@@ -445,13 +772,15 @@ class Store:
             outlets.append(list(known[1]))
         columns.update(articles=articles, outlets=outlets, outlet_names=names)
         return _frame(columns, EVENTS_FRAME_COLUMNS, dates=_DATE_FIELDS, ints=_INT_FIELDS,
-                      floats=("lat", "lon"), counts=("n_sources",))
+                      floats=("lat", "lon"), counts=("n_sources", "version"))
 
-    def sources_frame(self) -> pd.DataFrame:
+    def sources_frame(self, *, include_rejected: bool = False) -> pd.DataFrame:
         """One row per (event, reporting article): event_id, article, outlet, outlet_id, url, evidence."""
+        where = "" if include_rejected else f"WHERE s.event_id IN (SELECT id FROM events WHERE {_PUBLIC})"
         with self._connect() as conn:
             rows = conn.execute(
-                "SELECT event_id, article, outlet, url, evidence FROM event_sources ORDER BY rowid"
+                f"SELECT s.event_id, s.article, s.outlet, s.url, s.evidence FROM event_sources s {where}"
+                " ORDER BY s.rowid"
             ).fetchall()
         columns = _columns(rows, ("event_id", "article", "outlet", "url", "evidence"))
         ids = {name: slugify(name) for name in set(columns["outlet"])}
@@ -465,7 +794,8 @@ class Store:
                 "SELECT a.file, a.title, a.outlet, a.outlet_id, a.url, a.published, a.published_note,"
                 " a.reference_date, a.reference_basis, a.flags,"
                 " (SELECT count(*) FROM mentions m WHERE m.article = a.file),"
-                " (SELECT count(DISTINCT s.event_id) FROM event_sources s WHERE s.article = a.file),"
+                " (SELECT count(DISTINCT s.event_id) FROM event_sources s JOIN events e ON e.id = s.event_id"
+                f" WHERE s.article = a.file AND e.{_PUBLIC}),"
                 " a.sha256, a.ingested_at FROM articles a ORDER BY a.file"
             ).fetchall()
         columns = _columns(rows, ARTICLES_FRAME_COLUMNS)
@@ -474,14 +804,14 @@ class Store:
                       counts=("n_mentions", "n_events"))
 
     def counts(self) -> StoreCounts:
-        """Numbers of articles, events, event sources and outlets, and the span of event dates."""
+        """Numbers of articles, public events, their sources and outlets, and the span of event dates."""
         with self._connect() as conn:
             row = conn.execute(
-                "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events),"
-                " (SELECT count(*) FROM event_sources),"
+                f"SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events WHERE {_PUBLIC}),"
+                f" (SELECT count(*) FROM event_sources WHERE event_id IN (SELECT id FROM events WHERE {_PUBLIC})),"
                 " (SELECT count(DISTINCT outlet_id) FROM articles WHERE outlet_id != ''),"
-                " (SELECT min(coalesce(date, date_earliest)) FROM events),"
-                " (SELECT max(coalesce(date, date_latest)) FROM events)"
+                f" (SELECT min(coalesce(date, date_earliest)) FROM events WHERE {_PUBLIC}),"
+                f" (SELECT max(coalesce(date, date_latest)) FROM events WHERE {_PUBLIC})"
             ).fetchone()
         return StoreCounts(row[0], row[1], row[2], row[3], _date(row[4]), _date(row[5]))
 
@@ -517,6 +847,49 @@ def _fingerprint(article: Article) -> tuple[Any, ...]:
 
 def _event_values(event: Event) -> tuple[Any, ...]:
     return tuple(_iso(getattr(event, f)) if f in _DATE_FIELDS else getattr(event, f) for f in EVENT_FIELDS)
+
+
+def _marks(values: Iterable[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _statements(sql: str) -> Iterator[str]:
+    """The statements of an SQL script, one at a time."""
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        raise StoreError(f"incomplete SQL statement in a migration: {buffer.strip()[:60]!r}")
+
+
+def _event_row(w: Working, e: Event, names_ar: dict[str, str], governorate_ids: dict[str, str]) -> tuple[Any, ...]:
+    """An events table row (_EVENT_COLUMNS) for an event and its review state."""
+    return (
+        e.id, *_event_values(e), names_ar[e.place], governorate_ids[e.governorate], slugify(e.claimed_by),
+        len(e.sources), e.sources[0].evidence if e.sources else "", w.review, w.version, int(w.edited),
+        _json(w.edits),
+    )
+
+
+def _reorder_events(conn: sqlite3.Connection) -> None:
+    """Renumber the events' rowids into date order (undated last, then id), as _write_events writes them."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS rasd_event_order (id TEXT PRIMARY KEY, pos INTEGER NOT NULL)")
+    conn.execute("DELETE FROM rasd_event_order")
+    conn.execute(
+        "INSERT INTO rasd_event_order (id, pos) SELECT id, row_number() OVER (ORDER BY"
+        " coalesce(date, date_earliest) IS NULL, coalesce(date, date_earliest), id) FROM events"
+    )
+    # Two passes through negative numbers, so no two rows ever hold the same rowid.
+    conn.execute("UPDATE events SET rowid = -(SELECT pos FROM rasd_event_order o WHERE o.id = events.id)")
+    conn.execute("UPDATE events SET rowid = -rowid")
+    conn.execute("DELETE FROM rasd_event_order")
 
 
 def _event_from_row(row: tuple[Any, ...]) -> Event:

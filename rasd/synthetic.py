@@ -151,6 +151,7 @@ def fake_events_frame(n: int, *, seed: int = 0) -> pd.DataFrame:
             "outlets": [slug(x) for x in names], "outlet_names": names, "articles": articles,
             "n_sources": len(articles),
             "evidence": f"استهدف هجوم {_WEAPON_AR[weapon]} {name_ar}".replace("  ", " "),
+            "review": "unreviewed", "version": 1,
         })
     frame = pd.DataFrame.from_records(records, columns=list(EVENTS_FRAME_COLUMNS))
     for column in ("date", "date_earliest", "date_latest"):
@@ -160,5 +161,6 @@ def fake_events_frame(n: int, *, seed: int = 0) -> pd.DataFrame:
     frame["lat"] = frame["lat"].astype("float64")
     frame["lon"] = frame["lon"].astype("float64")
     frame["n_sources"] = frame["n_sources"].astype("int64")
+    frame["version"] = frame["version"].astype("int64")
     return frame
 

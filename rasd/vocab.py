@@ -11,3 +11,7 @@ PLACE_KINDS = (
     "district", "subdistrict", "governorate", "region",
 )
 SITE_KINDS = frozenset({"airbase", "camp", "airport", "embassy", "zone"})
+# What the newsroom decided about an event; rejected events never reach public reads.
+REVIEW_STATUSES = ("unreviewed", "verified", "edited", "rejected")
+# The statuses a public link may filter on (`review` URL parameter).
+PUBLIC_REVIEW_STATUSES = ("unreviewed", "verified", "edited")

@@ -26,31 +26,31 @@ from rasd.slug import slugify
 
 # One hand-built row per situation the filters must tell apart.
 ROWS = [
-    dict(id="e1", date=date(2022, 1, 1), weapon="drone", target="base", outcome="intercepted",
+    dict(id="e1", review="verified", date=date(2022, 1, 1), weapon="drone", target="base", outcome="intercepted",
          governorate_id="anbar", place="ain-al-asad", place_name="Ain al-Asad Air Base",
          place_name_ar="قاعدة عين الأسد الجوية", claimed_by="", claimant_id="",
          outlet_names=["Al-Araby Al-Jadeed"], evidence="إحباط هجوم بطائرتين مسيّرتين على قاعدة عين الأسد"),
-    dict(id="e2", date=date(2022, 1, 31), weapon="rocket", target="embassy", outcome="hit",
+    dict(id="e2", review="edited", date=date(2022, 1, 31), weapon="rocket", target="embassy", outcome="hit",
          governorate_id="baghdad", place="us-embassy-baghdad", place_name="US Embassy Baghdad",
          place_name_ar="السفارة الأمريكية في بغداد", claimed_by="Kataib Hezbollah", claimant_id="kataib-hezbollah",
          outlet_names=["Al Jazeera", "Al-Araby Al-Jadeed"], evidence="سقطت صواريخ قرب السفارة الأمريكية"),
-    dict(id="e3", date=date(2022, 2, 1), weapon="ied", target="convoy", outcome="no_casualties",
+    dict(id="e3", review="unreviewed", date=date(2022, 2, 1), weapon="ied", target="convoy", outcome="no_casualties",
          governorate_id="baghdad", place="baghdad", place_name="Baghdad", place_name_ar="بغداد",
          claimed_by="", claimant_id="", outlet_names=["Shafaq News"],
          evidence="انفجرت عبوة ناسفة برتل للدعم اللوجستي تابع للتحالف"),
-    dict(id="e4", date=None, weapon="mortar", target="base", outcome="unknown",
+    dict(id="e4", review="unreviewed", date=None, weapon="mortar", target="base", outcome="unknown",
          governorate_id="salah-al-din", place="balad-air-base", place_name="Balad Air Base",
          place_name_ar="قاعدة بلد الجوية", claimed_by="", claimant_id="", outlet_names=[],
          evidence="سقطت قذائف هاون على قاعدة بلد"),
-    dict(id="e5", date=date(2021, 12, 31), weapon="drone", target="airport", outcome="fell_nearby",
+    dict(id="e5", review="verified", date=date(2021, 12, 31), weapon="drone", target="airport", outcome="fell_nearby",
          governorate_id="erbil", place="erbil-airport", place_name="Erbil International Airport",
          place_name_ar="مطار أربيل الدولي", claimed_by="Saraya Awliya al-Dam", claimant_id="saraya-awliya-al-dam",
          outlet_names=["Rudaw"], evidence="استهدفت طائرة مسيرة مطار اربيل الدولي"),
-    dict(id="e6", date=date(2022, 1, 15), weapon="gunfire", target="other", outcome="casualties",
+    dict(id="e6", review="unreviewed", date=date(2022, 1, 15), weapon="gunfire", target="other", outcome="casualties",
          governorate_id="anbar", place="al-qaim", place_name="Al-Qaim", place_name_ar="القائم",
          claimed_by="Kataib Hezbollah", claimant_id="kataib-hezbollah", outlet_names=["Al Jazeera"],
          evidence="أسفر الهُجُوم عن إصابة جنديين"),
-    dict(id="e7", date=date(2022, 3, 10), weapon="unknown", target="base", outcome="unknown",
+    dict(id="e7", review="edited", date=date(2022, 3, 10), weapon="unknown", target="base", outcome="unknown",
          governorate_id="anbar", place="ain-al-asad", place_name="Ain al-Asad Air Base",
          place_name_ar="قاعدة عين الأسد الجوية", claimed_by="", claimant_id="", outlet_names=["Shafaq News"],
          evidence="دوي انفجار قرب القاعدة"),
@@ -77,15 +77,15 @@ def conn() -> sqlite3.Connection:
     db.execute(
         "CREATE TABLE events (id TEXT PRIMARY KEY, date TEXT, weapon TEXT, target TEXT, outcome TEXT,"
         " governorate_id TEXT, place TEXT, claimant_id TEXT, place_name TEXT, place_name_ar TEXT,"
-        " claimed_by TEXT, evidence TEXT)"
+        " claimed_by TEXT, evidence TEXT, review TEXT)"
     )
     db.execute("CREATE TABLE event_sources (event_id TEXT, seq INTEGER, outlet TEXT)")
     for r in ROWS:
         db.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (r["id"], r["date"].isoformat() if r["date"] else None, r["weapon"], r["target"], r["outcome"],
              r["governorate_id"], r["place"], r["claimant_id"], r["place_name"], r["place_name_ar"],
-             r["claimed_by"], r["evidence"]),
+             r["claimed_by"], r["evidence"], r["review"]),
         )
         for seq, name in enumerate(r["outlet_names"]):
             db.execute("INSERT INTO event_sources VALUES (?, ?, ?)", (r["id"], seq, name))
@@ -118,6 +118,9 @@ ROUND_TRIPS = [
     ({"target": "convoy,base"}, {"target": "base,convoy"}),
     ({"outcome": "no casualties,HIT"}, {"outcome": "hit,no_casualties"}),
     ({"outcome": "fell-nearby"}, {"outcome": "fell_nearby"}),
+    ({"review": "verified"}, {"review": "verified"}),
+    ({"review": "edited,verified,unreviewed"}, {"review": "unreviewed,verified,edited"}),
+    ({"review": ["Edited", " verified "]}, {"review": "verified,edited"}),
     ({"governorate": "baghdad,anbar"}, {"governorate": "anbar,baghdad"}),
     ({"governorate": ["Baghdad", "anbar", "baghdad"]}, {"governorate": "anbar,baghdad"}),
     ({"place": "camp-victory,ain-al-asad"}, {"place": "ain-al-asad,camp-victory"}),
@@ -131,10 +134,10 @@ ROUND_TRIPS = [
     ({"weapon": "", "target": " ", "q": ""}, {}),
     ({"unrelated": "x", "lat": "33.3"}, {}),
     (
-        {"q": "x", "outlet": "b", "claimant": "c", "place": "p", "governorate": "g", "outcome": "hit",
-         "target": "base", "weapon": "drone", "end": "2022-12-31", "start": "2022-01-01"},
+        {"q": "x", "outlet": "b", "claimant": "c", "place": "p", "governorate": "g", "review": "verified",
+         "outcome": "hit", "target": "base", "weapon": "drone", "end": "2022-12-31", "start": "2022-01-01"},
         {"start": "2022-01-01", "end": "2022-12-31", "weapon": "drone", "target": "base", "outcome": "hit",
-         "governorate": "g", "place": "p", "claimant": "c", "outlet": "b", "q": "x"},
+         "review": "verified", "governorate": "g", "place": "p", "claimant": "c", "outlet": "b", "q": "x"},
     ),
 ]
 
@@ -179,6 +182,8 @@ def test_direct_construction_is_canonical():
         dict(weapons=("tank",)),
         dict(targets=("house",)),
         dict(outcomes=("win",)),
+        dict(reviews=("rejected",)),
+        dict(reviews=("approved",)),
         dict(places=("a'; drop table events; --",)),
         dict(outlets=("<script>",)),
         dict(start=date(2022, 2, 1), end=date(2022, 1, 1)),
@@ -214,6 +219,9 @@ BAD_VALUES = [
     ({"weapon": LONG}, "weapon", {}),
     ({"target": "hospital"}, "target", {}),
     ({"outcome": "victory"}, "outcome", {}),
+    ({"review": "rejected"}, "review", {}),  # rejected events are never public
+    ({"review": "verified,approved"}, "review", {"review": "verified"}),
+    ({"review": "verified' OR 1=1 --"}, "review", {}),
     ({"governorate": "anbar,<script>"}, "governorate", {"governorate": "anbar"}),
     ({"place": "ain-al-asad'); DROP TABLE events;--"}, "place", {}),
     ({"place": 'a"b'}, "place", {}),
@@ -298,6 +306,12 @@ MASK_CASES = [
     ({"weapon": "unknown"}, {"e7"}),
     ({"target": "base"}, {"e1", "e4", "e7"}),
     ({"outcome": "unknown,hit"}, {"e2", "e4", "e7"}),
+    ({"review": "verified"}, {"e1", "e5"}),
+    ({"review": "edited"}, {"e2", "e7"}),
+    ({"review": "unreviewed"}, {"e3", "e4", "e6"}),
+    ({"review": "verified,edited"}, {"e1", "e2", "e5", "e7"}),
+    ({"review": "unreviewed,verified,edited"}, ALL_IDS),
+    ({"review": "verified", "weapon": "drone", "governorate": "erbil"}, {"e5"}),
     ({"governorate": "anbar"}, {"e1", "e6", "e7"}),
     ({"governorate": "anbar,erbil"}, {"e1", "e5", "e6", "e7"}),
     ({"place": "ain-al-asad"}, {"e1", "e7"}),
@@ -387,6 +401,16 @@ def test_sql_for_no_filter_is_true(conn):
     assert params == [] and _sql_ids(conn, Filters()) == ALL_IDS
 
 
+def test_sql_never_returns_rejected_events(conn):
+    conn.execute("UPDATE events SET review = 'rejected' WHERE id = 'e1'")
+    try:
+        assert _sql_ids(conn, Filters()) == ALL_IDS - {"e1"}
+        assert _sql_ids(conn, Filters(places=("ain-al-asad",))) == {"e7"}
+        assert _sql_ids(conn, Filters(reviews=("verified",))) == {"e5"}
+    finally:
+        conn.execute("UPDATE events SET review = 'verified' WHERE id = 'e1'")
+
+
 def test_sql_matches_the_real_store(tmp_path):
     """The clause runs against rasd.store's schema and agrees with Store.events_frame()."""
     from rasd.store import Store
@@ -400,11 +424,11 @@ def test_sql_matches_the_real_store(tmp_path):
         db.execute(
             "INSERT INTO events (id, date, date_earliest, date_latest, date_precision, place, place_name,"
             " place_name_ar, lat, lon, geo_precision, governorate, governorate_id, weapon, target, outcome,"
-            " claimed_by, claimant_id, n_sources, evidence)"
-            " VALUES (?, ?, ?, ?, 'day', ?, ?, ?, 33.0, 43.0, 'site', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " claimed_by, claimant_id, n_sources, evidence, review)"
+            " VALUES (?, ?, ?, ?, 'day', ?, ?, ?, 33.0, 43.0, 'site', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (r["id"], *([r["date"].isoformat() if r["date"] else None] * 3), r["place"], r["place_name"],
              r["place_name_ar"], r["governorate_id"].title(), r["governorate_id"], r["weapon"], r["target"],
-             r["outcome"], r["claimed_by"], r["claimant_id"], len(r["outlet_names"]), r["evidence"]),
+             r["outcome"], r["claimed_by"], r["claimant_id"], len(r["outlet_names"]), r["evidence"], r["review"]),
         )
         for seq, name in enumerate(r["outlet_names"]):
             db.execute(
@@ -453,6 +477,8 @@ DESCRIBE_EN = [
     (Filters(outlets=("al-araby-al-jadeed",)), 2, NAMES_EN, "2 attacks reported by Al-Araby Al-Jadeed"),
     (Filters(q="عين الأسد"), 3, None, '3 attacks matching "عين الأسد"'),
     (Filters(outcomes=("intercepted", "hit")), 6, None, "6 attacks, outcome: hit or intercepted"),
+    (Filters(reviews=("edited", "verified")), 4, None, "4 attacks, review: verified or edited"),
+    (Filters(weapons=("drone",), reviews=("unreviewed",)), 1, None, "1 drone attack, review: unreviewed"),
     (Filters(start=date(2022, 1, 3), end=date(2022, 2, 5)), 9, None, "9 attacks, 3 Jan – 5 Feb 2022"),
     (Filters(start=date(2021, 12, 3), end=date(2022, 2, 5)), 9, None, "9 attacks, 3 Dec 2021 – 5 Feb 2022"),
     (Filters(start=date(2022, 1, 4), end=date(2022, 1, 4)), 2, None, "2 attacks, 4 Jan 2022"),
@@ -487,6 +513,8 @@ DESCRIBE_AR = [
     (Filters(claimants=("kataib-hezbollah",)), 3, NAMES_AR, "3 هجمات، الجهة المتبنية: كتائب حزب الله"),
     (Filters(outlets=("al-araby-al-jadeed",)), 3, NAMES_AR, "3 هجمات بحسب العربي الجديد"),
     (Filters(outcomes=("intercepted",)), 3, None, "3 هجمات، النتيجة: اعتراض"),
+    (Filters(reviews=("verified",)), 3, None, "3 هجمات، المراجعة: موثَّق"),
+    (Filters(reviews=("verified", "edited")), 3, None, "3 هجمات، المراجعة: موثَّق أو مُصحَّح"),
     (Filters(q="عين الأسد"), 3, None, "3 هجمات، بحث: «عين الأسد»"),
     (Filters(start=date(2022, 1, 3), end=date(2022, 2, 5)), 3, None, "3 هجمات، 3 يناير – 5 فبراير 2022"),
     (Filters(start=date(2024, 3, 1)), 3, None, "3 هجمات، منذ 1 مارس 2024"),

@@ -339,8 +339,8 @@ def test_the_exact_name_wins_over_a_misspelt_one_for_a_single_value() -> None:
 
 def test_every_shared_link_parameter_is_known() -> None:
     # README's table: these names are a public interface.
-    assert set(URL_PARAMS) == {"start", "end", "weapon", "target", "outcome", "governorate", "place", "claimant",
-                               "outlet", "q", "event", "lat", "lon", "zoom", "lang"}
+    assert set(URL_PARAMS) == {"start", "end", "weapon", "target", "outcome", "review", "governorate", "place",
+                               "claimant", "outlet", "q", "event", "lat", "lon", "zoom", "lang"}
 
 
 def test_the_unknown_path_marker_is_a_notice_on_the_map_only() -> None:

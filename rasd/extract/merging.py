@@ -130,6 +130,13 @@ def merge_events(
     events: list[Event], *, same_article: bool = False, cluster: Callable[[str], str] | None = None
 ) -> list[Event]:
     """Merge reports of the same attack; the most precise report leads. Ids are assigned here."""
+    return [event for event, _ in merge_groups(events, same_article=same_article, cluster=cluster)]
+
+
+def merge_groups(
+    events: list[Event], *, same_article: bool = False, cluster: Callable[[str], str] | None = None
+) -> list[tuple[Event, list[int]]]:
+    """As merge_events, each merged event with the indexes (into `events`) of the reports it holds."""
     cluster = cluster or _default_cluster()
     # Every way two reports can be one attack keeps them in one governorate: compare within it only.
     by_governorate: dict[str, list[Event]] = {}
@@ -137,14 +144,18 @@ def merge_events(
     reprints: dict[tuple[str, str, str], Event] = {}
     # The articles each lead already cites, so adding a source stays constant-time.
     articles: dict[int, set[str]] = {}
+    members: dict[int, list[int]] = {}
     out: list[Event] = []
-    for event in sorted(events, key=precision_key):
+    for index in sorted(range(len(events)), key=lambda i: precision_key(events[i])):
+        event = events[index]
         if not same_article and event.date_precision == "unknown":
             key = (cluster(event.place), event.weapon, normalize_arabic(event.sources[0].evidence if event.sources else ""))
             if key in reprints:
                 _absorb(reprints[key], event, articles[id(reprints[key])])
+                members[id(reprints[key])].append(index)
                 continue
             reprints[key] = _register(_lead(event), articles)
+            members[id(reprints[key])] = [index]
             out.append(reprints[key])
             continue
         leads = by_governorate.setdefault(event.governorate, [])
@@ -152,10 +163,14 @@ def merge_events(
         lead = next((m for m in leads if _compatible(m, event, same_article=same_article, cluster=cluster)), None)
         if lead is not None:
             _absorb(lead, event, articles[id(lead)])
+            members[id(lead)].append(index)
             continue
         lead = _register(_lead(event), articles)
+        members[id(lead)] = [index]
         leads.append(lead)
         out.append(lead)
+    if not same_article:
+        out = _place_undated(out, by_governorate, articles, members, cluster)
     out.sort(key=lambda e: (e.date or e.date_earliest or _FAR_FUTURE, e.place, e.weapon))
     used: set[str] = set()
     for e in out:
@@ -167,4 +182,45 @@ def merge_events(
             candidate = f"{base[:9]}{n:03x}"
         e.id = candidate
         used.add(candidate)
-    return out
+    return [(e, sorted(members[id(e)])) for e in out]
+
+
+def _place_undated(
+    out: list[Event], by_governorate: dict[str, list[Event]], articles: dict[int, set[str]],
+    members: dict[int, list[int]], cluster: Callable[[str], str],
+) -> list[Event]:
+    """An undated report joins the one dated attack it can be, when there is exactly one.
+
+    A report with no date of its own ("سقوط صاروخين قرب قاعدة ... في الموصل" in a page with no date)
+    beside exactly one dated report of the same place and weapon is that attack; beside two or more
+    it could be any of them and stays apart.
+    """
+    kept = []
+    for event in out:
+        if event.date_precision != "unknown":
+            kept.append(event)
+            continue
+        candidates = [
+            lead for lead in by_governorate.get(event.governorate, ())
+            if same_place(lead, event, same_article=False, cluster=cluster)
+            and (event.weapon == "unknown" or lead.weapon in (event.weapon, "unknown"))
+        ]
+        if len(candidates) != 1 or articles[id(candidates[0])] & articles[id(event)]:
+            kept.append(event)
+            continue
+        lead = candidates[0]
+        _absorb(lead, event, articles[id(lead)])
+        members[id(lead)].extend(members.pop(id(event)))
+    return kept
+
+
+def combine(events: list[Event]) -> Event:
+    """One event from reports an editor says are one attack, built as merge_events builds a group (no id)."""
+    if not events:
+        raise ValueError("combine needs at least one report")
+    ordered = sorted(events, key=precision_key)
+    lead = _lead(ordered[0])
+    known = {s.article for s in lead.sources}
+    for event in ordered[1:]:
+        _absorb(lead, event, known)
+    return lead
