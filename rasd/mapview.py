@@ -260,6 +260,19 @@ def event_payload(events: pd.DataFrame, *, lang: str = "en") -> MapPayload:
     return MapPayload(places=place_rows, labels=[str(x) for x in labels], day0=day0, rows=rows)
 
 
+@lru_cache(maxsize=2)
+def web_asset(name: str) -> str:
+    """A file of rasd/js as the page gets it: without indentation, blank lines and whole-line comments."""
+    text = importlib.resources.files("rasd").joinpath("js").joinpath(name).read_text(encoding="utf-8")
+    # Safe because rasd_map.js keeps every string on one line and every comment on lines of its own (// in
+    # .js, /* */ in .css); the page carries this text on every rerun, the explanations are for readers.
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(
+        line for line in lines
+        if line and not line.startswith("//") and not (line.startswith("/*") and line.endswith("*/"))
+    )
+
+
 class _PlainText(Element):
     """Text put into the page as it is."""
 
@@ -270,6 +283,11 @@ class _PlainText(Element):
     def render(self, **kwargs: Any) -> str:
         """The text."""
         return self.text
+
+
+def _compact(text: str) -> str:
+    # The indentation of the template is not sent: the script holds no multi-line string literal.
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 # branca's MacroElement.render compiles every rendered script as a new Jinja template: for megabytes of
@@ -288,63 +306,25 @@ class _PlainScriptLayer(JSCSSMixin, Layer):
         for name, url in self.default_css:
             figure.header.add_child(CssLink(url), name=name)
         script = self._template.module.__dict__["script"](self, kwargs)
-        # The indentation of the template is not sent: the script holds no multi-line string literal.
-        script = "\n".join(line.strip() for line in script.splitlines() if line.strip())
-        figure.script.add_child(_PlainText(script), name=self.get_name())
+        figure.script.add_child(_PlainText(_compact(script)), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
 
 
+# The functions of rasd/js/rasd_map.js go into the map's own script, not into a <script> of the page header:
+# st_folium adds the header to its iframe with `head.innerHTML +=`, which never runs a script, and sends
+# the script of each element of the map, of which this is the first. One copy per map, before every call.
 class _MapSetup(folium.MacroElement):
-    """Marker image path, boundary attribution, the selection pane and the map's CSS."""
+    """The map's CSS and functions (rasd/js), marker image path, boundary attribution and panes."""
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
-        <style>
-        .rasd-icon { background: none; border: none; }
-        .rasd-icon svg { display: block; overflow: visible; }
-        .rasd-cluster { background: rgba(38, 50, 56, 0.25); }
-        .rasd-cluster div { background: rgba(38, 50, 56, 0.82); color: #fff; font-weight: 600; }
-        .rasd-legend { background: rgba(255, 255, 255, 0.94); padding: 2px 6px 4px; border-radius: 4px;
-          box-shadow: 0 1px 4px rgba(0, 0, 0, 0.3); font: 11px/1.25 sans-serif; width: 112px; }
-        .rasd-legend-toggle { display: block; width: 100%; border: 0; background: none; padding: 2px 0;
-          font: 600 11px/1.4 sans-serif; color: #333; cursor: pointer; text-align: start; }
-        .rasd-legend-toggle::after { content: " ▾"; }
-        .rasd-legend-closed { width: auto; }
-        .rasd-legend-closed .rasd-legend-toggle::after { content: " ▸"; }
-        [dir=rtl].rasd-legend-closed .rasd-legend-toggle::after { content: " ◂"; }
-        .rasd-legend-closed .rasd-legend-body { display: none; }
-        .rasd-legend h4 { margin: 3px 0 1px; font-size: 10.5px; color: #444; }
-        .rasd-legend-row { display: flex; align-items: center; gap: 5px; min-height: 17px; }
-        .rasd-legend-row svg { flex: 0 0 auto; width: 14px; height: 14px; }
-        .rasd-legend-row[data-precision] svg { width: 17px; height: 17px; }
-        .rasd-place { background: #7a8086; border: 1px solid #fff; border-radius: 50%; box-sizing: border-box; }
-        .rasd-place-name { position: absolute; top: 50%; transform: translateY(-50%); white-space: nowrap;
-          font: 11px/1.2 sans-serif; color: #4f555b; pointer-events: none;
-          text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
-        .rasd-place-e { left: 8px; }
-        .rasd-place-w { right: 8px; }
-        .rasd-place-n, .rasd-place-s { left: 50%; transform: translateX(-50%); }
-        .rasd-place-n { top: auto; bottom: 8px; }
-        .rasd-place-s { top: 8px; }
-        .rasd-place-hidden { visibility: hidden; }
-        .rasd-popup { font: 13px/1.4 sans-serif; }
-        .rasd-popup-head { font-weight: 600; }
-        .rasd-popup-meta { color: #555; font-size: 11px; }
-        </style>
+        <style>{{ this.css }}</style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-            L.Icon.Default.imagePath = {{ this.image_path|tojson }};
-            if ({{ this._parent.get_name() }}.attributionControl) {
-                {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
-            }
-            {{ this._parent.get_name() }}.createPane("rasdSelected");
-            {{ this._parent.get_name() }}.getPane("rasdSelected").style.zIndex = 640;
-            {{ this._parent.get_name() }}.getPane("rasdSelected").style.pointerEvents = "none";
-            {{ this._parent.get_name() }}.createPane("rasdPlaces");
-            {{ this._parent.get_name() }}.getPane("rasdPlaces").style.zIndex = 450;
-            {{ this._parent.get_name() }}.getPane("rasdPlaces").style.pointerEvents = "none";
+            {{ this.functions_js }}
+            rasdSetup({{ this._parent.get_name() }}, {{ this.options_js }});
         {% endmacro %}
         """
     )
@@ -352,8 +332,19 @@ class _MapSetup(folium.MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "RasdMapSetup"
-        self.image_path = offline.ICON_IMAGE_PATH
-        self.attribution = ATTRIBUTION
+        self.css = web_asset("rasd_map.css")
+        self.functions_js = web_asset("rasd_map.js")
+        self.options_js = script_json({"imagePath": offline.ICON_IMAGE_PATH, "attribution": ATTRIBUTION})
+
+    def render(self, **kwargs: Any) -> None:
+        """Add the CSS to the page header and the functions and setup call, as text, to the page script."""
+        figure = self.get_root()
+        module = self._template.module.__dict__
+        # Named: a page rendered twice (st_folium does) or holding two maps gets the styles once.
+        figure.header.add_child(_PlainText(_compact(module["header"](self, kwargs))), name="rasd_map_css")
+        figure.script.add_child(_PlainText(_compact(module["script"](self, kwargs))), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
 
 
 class _BoundaryLayer(_PlainScriptLayer):
@@ -362,71 +353,8 @@ class _BoundaryLayer(_PlainScriptLayer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = (function () {
-                var plain = {{ this.style|tojson }};
-                function decode(text) {
-                    var points = [], i = 0, lat = 0, lon = 0;
-                    function next() {
-                        var shift = 0, value = 0, b;
-                        do { b = text.charCodeAt(i++) - 63; value |= (b & 31) << shift; shift += 5; } while (b >= 32);
-                        return (value & 1) ? ~(value >> 1) : (value >> 1);
-                    }
-                    while (i < text.length) {
-                        lat += next();
-                        lon += next();
-                        points.push([lon / 1e4, lat / 1e4]);
-                    }
-                    return points;
-                }
-                var features = {{ this.data_js }}.map(function (f) {
-                    return {type: "Feature", properties: f.properties, geometry: {
-                        type: "MultiPolygon",
-                        coordinates: f.polygons.map(function (rings) { return rings.map(decode); })
-                    }};
-                });
-                var options = {style: function () { return plain; }, interactive: {{ this.interactive|tojson }}};
-                {%- if this.name_property %}
-                var map = {{ this._parent.get_name() }};
-                var names = {{ this.name_property|tojson }};
-                var hover = {{ this.hover_style|tojson }};
-                function esc(s) {
-                    return String(s).replace(/[&<>"']/g, function (c) {
-                        return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
-                    });
-                }
-                {# A map drawn afresh under a still pointer (after a click reran the page) gets mouse events
-                   from the browser: names show only once the pointer has really moved over this map. #}
-                var moved = false, still = null;
-                function arm(e) {
-                    if (!still) { still = e.containerPoint; }
-                    if (!moved && e.containerPoint.distanceTo(still) > 3) { moved = true; }
-                }
-                options.onEachFeature = function (feature, part) {
-                    part.bindTooltip(esc(feature.properties[names] || ""), {
-                        sticky: false, direction: "center", opacity: 0.85
-                    });
-                    var quiet = false;
-                    part.on("tooltipopen", function () { if (!moved || quiet) { part.closeTooltip(); } });
-                    part.on("mouseover", function () { if (moved) { part.setStyle(hover); } });
-                    part.on("mousemove", function (e) {
-                        arm(e);
-                        if (moved && !quiet && !part.isTooltipOpen()) { part.setStyle(hover); part.openTooltip(); }
-                    });
-                    part.on("mouseout", function () { quiet = false; part.setStyle(plain); });
-                    {# Leaflet opens a tooltip on click too: a clicked governorate shows no name until left. #}
-                    part.on("click", function () { quiet = true; part.closeTooltip(); });
-                };
-                map.on("mousemove", arm);
-                {%- endif %}
-                var layer = L.geoJSON({type: "FeatureCollection", features: features}, options);
-                {%- if this.name_property %}
-                map.on("movestart zoomstart", function () {
-                    layer.eachLayer(function (part) { part.closeTooltip(); });
-                });
-                {%- endif %}
-                return layer;
-            })();
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            var {{ this.get_name() }} = rasdBoundaries({{ this._parent.get_name() }},
+                {{ this.data_js }}, {{ this.options_js }});
         {% endmacro %}
         """
     )
@@ -436,10 +364,10 @@ class _BoundaryLayer(_PlainScriptLayer):
         super().__init__(name=which, overlay=True, control=False, show=_ADDED_BY_SCRIPT)
         self._name = "RasdBoundaries"
         self.data_js = _boundary_js(which)
-        self.name_property = name_property
-        self.interactive = name_property is not None
-        self.style = style
-        self.hover_style = hover_style or style
+        self.options_js = script_json({
+            "nameProperty": name_property, "interactive": name_property is not None,
+            "style": style, "hoverStyle": hover_style or style,
+        })
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,102 +388,8 @@ class _EventLayer(_PlainScriptLayer, folium.plugins.MarkerCluster):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = (function () {
-                var cfg = {{ this.config_js }};
-                var data = {{ this.payload_js }};
-                var places = data.places, labels = data.labels, rows = data.rows;
-                function esc(s) {
-                    return String(s).replace(/[&<>"']/g, function (c) {
-                        return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
-                    });
-                }
-                function dateText(r) {
-                    if (r[1] === null) { return cfg.unknownDate; }
-                    var iso = new Date((data.day0 + r[1]) * 864e5).toISOString();
-                    var precision = cfg.datePrecisions[r[4]];
-                    if (precision === "month") { return iso.slice(0, 7); }
-                    if (precision === "year") { return iso.slice(0, 4); }
-                    if (precision === "approximate") { return "\u2248 " + iso.slice(0, 10); }
-                    return iso.slice(0, 10);
-                }
-                function placeText(r) { return labels[places[r[0]][2]]; }
-                function summary(r) {
-                    return dateText(r) + " \u00b7 " + cfg.weapons[r[2]] + " \u00b7 " + placeText(r);
-                }
-                function popupFor(layer) {
-                    var r = layer.rasdRow;
-                    var box = document.createElement("div");
-                    box.className = "rasd-popup";
-                    box.dir = cfg.dir;
-                    var head = document.createElement("div");
-                    head.className = "rasd-popup-head";
-                    head.textContent = dateText(r) + " \u00b7 " + cfg.weapons[r[2]];
-                    var place = document.createElement("div");
-                    place.textContent = placeText(r);
-                    var meta = document.createElement("div");
-                    meta.className = "rasd-popup-meta";
-                    meta.textContent = cfg.precisions[r[3]] + " \u00b7 #" + r[5];
-                    box.appendChild(head);
-                    box.appendChild(place);
-                    box.appendChild(meta);
-                    return box;
-                }
-                function prepare(marker) {
-                    if (!marker || !marker.rasdRow || marker.getTooltip()) { return false; }
-                    var r = marker.rasdRow;
-                    {# A string tooltip: st_folium returns its text content, which ends with the event id. #}
-                    marker.bindTooltip(esc(summary(r)) + " \u00b7 #" + esc(r[5]), {direction: "top"});
-                    marker.bindPopup(popupFor, {maxWidth: 280});
-                    return true;
-                }
-                var icons = [];
-                function icon(w, g) {
-                    var k = w * 4 + g;
-                    if (!icons[k]) {
-                        var size = cfg.sizes[g];
-                        icons[k] = L.divIcon({
-                            html: cfg.icons[w][g], className: "rasd-icon",
-                            iconSize: [size, size], iconAnchor: [size / 2, size / 2],
-                            popupAnchor: [0, -size / 2], tooltipAnchor: [0, -size / 2]
-                        });
-                    }
-                    return icons[k];
-                }
-                var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
-                cluster.options.iconCreateFunction = function (c) {
-                    return L.divIcon({
-                        html: "<div><span>" + c.getChildCount() + "</span></div>",
-                        className: "marker-cluster rasd-cluster", iconSize: L.point(40, 40)
-                    });
-                };
-                var markers = new Array(rows.length);
-                for (var i = 0; i < rows.length; i++) {
-                    var r = rows[i], p = places[r[0]];
-                    var m = L.marker([p[0], p[1]], {icon: icon(r[2], r[3]), keyboard: false});
-                    m.rasdRow = r;
-                    markers[i] = m;
-                }
-                cluster.on("mouseover", function (e) { if (prepare(e.layer)) { e.layer.openTooltip(); } });
-                cluster.on("click", function (e) { if (prepare(e.layer)) { e.layer.openPopup(); } });
-                cluster.options.chunkProgress = function (done, total) {
-                    if (done >= total) { cluster.rasdLoaded = true; cluster.fire("rasdloaded"); }
-                };
-                {# On the map first: markercluster 1.4 checks every pending marker against the whole list otherwise (quadratic). #}
-                cluster.addTo({{ this._parent.get_name() }});
-                cluster.addLayers(markers);
-                cluster.rasdLatLngs = function () {
-                    return rows.map(function (r) { return [places[r[0]][0], places[r[0]][1]]; });
-                };
-                cluster.rasdMarker = function (id) {
-                    for (var i = 0; i < markers.length; i++) {
-                        if (markers[i].rasdRow[5] === id) { return markers[i]; }
-                    }
-                    return null;
-                };
-                cluster.rasdIcon = icon;
-                return cluster;
-            })();
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            var {{ this.get_name() }} = rasdEvents({{ this._parent.get_name() }},
+                {{ this.config_js }}, {{ this.payload_js }}, {{ this.options_js }});
         {% endmacro %}
         """
     )
@@ -568,6 +402,7 @@ class _EventLayer(_PlainScriptLayer, folium.plugins.MarkerCluster):
         )
         self._name = "RasdEvents"
         self.payload_js = payload.to_js()
+        self.options_js = script_json(self.options)
         self.config_js = script_json({
             "dir": direction(lang),
             "unknownDate": label("date_precision", "unknown", lang),
@@ -585,44 +420,8 @@ class _SelectedLayer(_PlainScriptLayer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = (function () {
-                var map = {{ this._parent.get_name() }}, events = {{ this.events.get_name() }};
-                var where = L.latLng({{ this.selected.lat }}, {{ this.selected.lon }});
-                var group = L.layerGroup();
-                L.circleMarker([{{ this.selected.lat }}, {{ this.selected.lon }}], {
-                    radius: 23, weight: 7, color: "#ffffff", opacity: 0.9, fill: false,
-                    interactive: false, pane: "rasdSelected"
-                }).addTo(group);
-                L.circleMarker([{{ this.selected.lat }}, {{ this.selected.lon }}], {
-                    radius: 23, weight: 3, color: "#111111", opacity: 0.95, fill: false,
-                    interactive: false, pane: "rasdSelected", className: "rasd-selected"
-                }).addTo(group);
-                var symbol = null;
-                {# Its own symbol is drawn only while the event is folded into a cluster drawn somewhere else. #}
-                function sync() {
-                    var marker = events.rasdMarker({{ this.selected_id_js }});
-                    if (!marker || !map.hasLayer(events)) { return; }
-                    var parent = events.getVisibleParent(marker), show = false;
-                    if (parent && parent !== marker) {
-                        var a = map.latLngToLayerPoint(parent.getLatLng()), b = map.latLngToLayerPoint(where);
-                        show = a.distanceTo(b) > 20;
-                    }
-                    if (show && !symbol) {
-                        symbol = L.marker(where, {
-                            icon: events.rasdIcon(marker.rasdRow[2], marker.rasdRow[3]),
-                            interactive: false, keyboard: false, pane: "rasdSelected"
-                        }).addTo(group);
-                    } else if (!show && symbol) {
-                        group.removeLayer(symbol);
-                        symbol = null;
-                    }
-                }
-                map.on("zoomend moveend", sync);
-                events.on("animationend rasdloaded", sync);
-                if (events.rasdLoaded) { sync(); }
-                return group;
-            })();
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            var {{ this.get_name() }} = rasdSelected({{ this._parent.get_name() }}, {{ this.events.get_name() }},
+                {{ this.selected_js }});
         {% endmacro %}
         """
     )
@@ -631,8 +430,7 @@ class _SelectedLayer(_PlainScriptLayer):
         super().__init__(name="selected", overlay=True, control=False, show=_ADDED_BY_SCRIPT)
         self._name = "RasdSelected"
         self.events = events
-        self.selected = selected
-        self.selected_id_js = script_json(selected.id)
+        self.selected_js = script_json({"id": selected.id, "lat": selected.lat, "lon": selected.lon})
 
 
 class _PlaceLabelLayer(_PlainScriptLayer):
@@ -641,73 +439,8 @@ class _PlaceLabelLayer(_PlainScriptLayer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = (function () {
-                var map = {{ this._parent.get_name() }};
-                var capitals = {{ this.data_js }};
-                var sides = {{ this.sides|tojson }};
-                var group = L.layerGroup();
-                var markers = capitals.map(function (p) {
-                    var name = document.createElement("span");
-                    name.className = "rasd-place-name rasd-place-" + sides[0];
-                    name.dir = "auto";
-                    name.textContent = p[2];
-                    return L.marker([p[0], p[1]], {
-                        icon: L.divIcon({html: name, className: "rasd-place", iconSize: [7, 7]}),
-                        interactive: false, keyboard: false, pane: "rasdPlaces"
-                    }).addTo(group);
-                });
-                function covered(a, list) {
-                    var area = 0;
-                    for (var i = 0; i < list.length; i++) {
-                        var b = list[i];
-                        var w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
-                        var h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
-                        if (w > 0 && h > 0) { area += w * h; }
-                    }
-                    return area;
-                }
-                {# Event symbols and clusters drawn right now, as boxes in layer pixels. #}
-                function eventBoxes() {
-                    var pane = map.getPane("markerPane"), origin = map.getContainer().getBoundingClientRect();
-                    return Array.prototype.map.call(pane.querySelectorAll(".leaflet-marker-icon"), function (el) {
-                        var r = el.getBoundingClientRect();
-                        var a = map.containerPointToLayerPoint([r.left - origin.left, r.top - origin.top]);
-                        return [a.x, a.y, a.x + r.width, a.y + r.height];
-                    });
-                }
-                {# Places come most important first. A name goes after its dot, before it, above or below it, clear
-                   of the names placed so far, where events cover it least; with no clear side it is hidden. #}
-                function declutter() {
-                    var points = markers.map(function (m) { return map.latLngToLayerPoint(m.getLatLng()); });
-                    var taken = points.map(function (p) { return [p.x - 4, p.y - 4, p.x + 4, p.y + 4]; });
-                    var events = eventBoxes();
-                    markers.forEach(function (m, i) {
-                        var el = m.getElement(), name = el && el.firstChild;
-                        if (!name) { return; }
-                        var w = name.offsetWidth, h = name.offsetHeight, p = points[i], side = null;
-                        var boxes = sides.map(function (s) {
-                            if (s === "e") { return [p.x + 7, p.y - h / 2, p.x + 9 + w, p.y + h / 2]; }
-                            if (s === "w") { return [p.x - 9 - w, p.y - h / 2, p.x - 7, p.y + h / 2]; }
-                            if (s === "n") { return [p.x - w / 2, p.y - 9 - h, p.x + w / 2, p.y - 5]; }
-                            return [p.x - w / 2, p.y + 5, p.x + w / 2, p.y + 9 + h];
-                        });
-                        var best = Infinity;
-                        for (var k = 0; k < sides.length; k++) {
-                            var hidden = covered(boxes[k], events);
-                            if (!covered(boxes[k], taken) && hidden < best) { best = hidden; side = k; }
-                        }
-                        if (side !== null) { taken.push(boxes[side]); side = sides[side]; }
-                        name.className = "rasd-place-name rasd-place-" + (side || sides[0]) +
-                            (side ? "" : " rasd-place-hidden");
-                    });
-                }
-                group.on("add", function () { setTimeout(declutter, 0); });
-                map.on("zoomend resize", declutter);
-                {{ this.events.get_name() }}.on("animationend rasdloaded", declutter);
-                if (document.fonts && document.fonts.ready) { document.fonts.ready.then(declutter); }
-                return group;
-            })();
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            var {{ this.get_name() }} = rasdPlaces({{ this._parent.get_name() }}, {{ this.events.get_name() }},
+                {{ this.data_js }}, {{ this.sides_js }});
         {% endmacro %}
         """
     )
@@ -718,7 +451,7 @@ class _PlaceLabelLayer(_PlainScriptLayer):
         self.events = events
         # One shared array of [lat, lon, name]: a few hundred bytes for the 18 capitals.
         self.data_js = script_json([[p.lat, p.lon, p.name] for p in labels])
-        self.sides = ["w", "e", "n", "s"] if is_rtl(lang) else ["e", "w", "n", "s"]
+        self.sides_js = script_json(["w", "e", "n", "s"] if is_rtl(lang) else ["e", "w", "n", "s"])
 
 
 class _HeatLayer(_PlainScriptLayer):
@@ -730,11 +463,8 @@ class _HeatLayer(_PlainScriptLayer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.heatLayer(
-                {{ this.events.get_name() }}.rasdLatLngs(),
-                {{ this.options|tojavascript }}
-            );
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            var {{ this.get_name() }} = rasdHeat({{ this._parent.get_name() }}, {{ this.events.get_name() }},
+                {{ this.options_js }});
         {% endmacro %}
         """
     )
@@ -743,7 +473,7 @@ class _HeatLayer(_PlainScriptLayer):
         super().__init__(name=name, overlay=True, control=True, show=_ADDED_BY_SCRIPT)
         self._name = "RasdHeat"
         self.events = events
-        self.options = {"minOpacity": 0.35, "maxZoom": 12, "radius": 18, "blur": 16}
+        self.options_js = script_json({"minOpacity": 0.35, "maxZoom": 12, "radius": 18, "blur": 16})
 
 
 class _Legend(folium.MacroElement):
@@ -755,31 +485,7 @@ class _Legend(folium.MacroElement):
         <div id="rasd-legend" class="rasd-legend" dir="{{ this.dir }}" hidden>{{ this.body }}</div>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-            (function () {
-                var legend = L.control({position: {{ this.position|tojson }}});
-                legend.onAdd = function (map) {
-                    var el = document.getElementById("rasd-legend") || L.DomUtil.create("div", "rasd-legend");
-                    var toggle = el.querySelector(".rasd-legend-toggle");
-                    function show(open) {
-                        el.classList.toggle("rasd-legend-closed", !open);
-                        if (toggle) { toggle.setAttribute("aria-expanded", open ? "true" : "false"); }
-                    }
-                    {# Open on the country-wide view of a map wide enough to spare the room; folded when zoomed
-                       in on a selection or narrow (a width of 0 is a map not laid out yet). #}
-                    var width = map.getSize().x;
-                    show(!(width > 0 && width < {{ this.open_from_px }}) && map.getZoom() <= {{ this.open_max_zoom }});
-                    if (toggle) {
-                        L.DomEvent.on(toggle, "click", function () {
-                            show(el.classList.contains("rasd-legend-closed"));
-                        });
-                    }
-                    el.hidden = false;
-                    L.DomEvent.disableClickPropagation(el);
-                    L.DomEvent.disableScrollPropagation(el);
-                    return el;
-                };
-                legend.addTo({{ this._parent.get_name() }});
-            })();
+            rasdLegend({{ this._parent.get_name() }}, {{ this.options_js }});
         {% endmacro %}
         """
     )
@@ -789,9 +495,9 @@ class _Legend(folium.MacroElement):
         self._name = "RasdLegend"
         self.dir = direction(lang)
         # Top right, narrow, lies over Iran and Turkey at the default view: it hides no Iraqi event.
-        self.position = "topright"
-        self.open_from_px = LEGEND_OPEN_FROM_PX
-        self.open_max_zoom = DEFAULT_ZOOM
+        self.options_js = script_json(
+            {"position": "topright", "openFromPx": LEGEND_OPEN_FROM_PX, "openMaxZoom": DEFAULT_ZOOM}
+        )
         weapons = "".join(
             f'<div class="rasd-legend-row" data-weapon="{w}">{symbol_svg(w, "site")}'
             f"<span>{html.escape(label('weapon', w, lang))}</span></div>"

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from rasd.extract.dates import Reference
     from rasd.newsroom.review import Anchor, Decision, Ledger, MentionRef, Working
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Seconds a connection waits for another writer (the app, an ingest, an editor) before giving up.
 BUSY_TIMEOUT = 30.0
 DEFAULT_DB = Path("data") / "rasd.sqlite"
@@ -191,6 +191,29 @@ CREATE TABLE decision_anchors (
     evidence TEXT NOT NULL,
     PRIMARY KEY (decision_id, seq)
 );
+""",
+    ),
+    Migration(
+        3,
+        "the newsroom's memory between polls: feed validators and every page URL asked for",
+        """
+CREATE TABLE IF NOT EXISTS feed_state (
+    feed TEXT PRIMARY KEY,
+    etag TEXT NOT NULL,
+    last_modified TEXT NOT NULL,
+    checked_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fetched_urls (
+    url TEXT PRIMARY KEY,
+    feed TEXT NOT NULL,
+    status TEXT NOT NULL,
+    file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    error TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS fetched_urls_feed ON fetched_urls(feed, status);
 """,
     ),
 )

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
 import re
 from datetime import date
+from pathlib import Path
 
 import folium
 import folium.plugins
 import pytest
+from streamlit_folium import generate_leaflet_string
 
 from geo.gazetteer import default_gazetteer, read_governorates
-from rasd import offline
+from rasd import mapview, offline
 from rasd.i18n import label, t
 from rasd.mapview import (
     DEFAULT_CENTER,
@@ -27,6 +31,7 @@ from rasd.mapview import (
     map_html_bytes,
     script_json,
     symbol_svg,
+    web_asset,
 )
 from rasd.palette import WEAPON_COLORS, WEAPON_SHAPES
 from rasd.store import EVENTS_FRAME_COLUMNS
@@ -53,11 +58,43 @@ def render(m: folium.Map) -> str:
     return m.get_root().render()
 
 
+JS_SOURCE = (Path(mapview.__file__).parent / "js" / "rasd_map.js").read_text(encoding="utf-8")
+JS_FUNCTIONS = re.findall(r"^function (\w+)\(", JS_SOURCE, flags=re.M)
+_JS_NAME = re.compile(r"[A-Za-z_$][\w$]*(?=\s*[,)])")
+_SPACE = re.compile(r"\s*")
+
+
+def calls(html: str, function: str) -> list[list]:
+    """The arguments of each call of a rasd_map.js function in a page: variables by name, JSON parsed."""
+    found, decoder = [], json.JSONDecoder()
+    for match in re.finditer(rf"(?:^\s*|= ){function}\(", html, flags=re.M):
+        args, at = [], _SPACE.match(html, match.end()).end()
+        while html[at] != ")":
+            name = _JS_NAME.match(html, at)
+            if name:
+                args.append(name.group(0))
+                at = name.end()
+            else:
+                value, at = decoder.raw_decode(html, at)
+                args.append(value)
+            at = _SPACE.match(html, at).end()
+            if html[at] == ",":
+                at = _SPACE.match(html, at + 1).end()
+        found.append(args)
+    return found
+
+
+def js_function(name: str) -> str:
+    """The source of one top-level function of rasd_map.js."""
+    match = re.search(rf"^function {name}\(.*?^\}}$", JS_SOURCE, flags=re.S | re.M)
+    assert match, name
+    return match.group(0)
+
+
 def payload_of(html: str) -> dict:
     """The events payload embedded in a rendered map."""
-    match = re.search(r"var data = (\{.*?\});\n", html)
-    assert match, "no events payload in the map"
-    return json.loads(match.group(1))
+    (call,) = calls(html, "rasdEvents")
+    return call[2]
 
 
 def decode_ring(text: str) -> list[list[float]]:
@@ -195,9 +232,9 @@ def test_map_size_grows_far_less_than_a_marker_per_event():
     per_marker = (map_html_bytes(naive) - base) / 20
     per_event = (size_2k - size_1k) / 1000
     assert per_event * 10 < per_marker, (per_event, per_marker)
-    # Markers are made by loops in the page script (events, place labels): the calls do not grow with the events.
-    calls = render(build_map(large)).count("L.marker(")
-    assert calls == render(build_map(fake_events_frame(1, seed=1))).count("L.marker(") <= 2
+    # Markers are made by loops in rasd_map.js (events, place labels): the calls do not grow with the events.
+    made = render(build_map(large)).count("L.marker(")
+    assert made == render(build_map(fake_events_frame(1, seed=1))).count("L.marker(") == JS_SOURCE.count("L.marker(")
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -276,26 +313,27 @@ def test_weapons_have_distinct_colours_and_shapes_and_precisions_look_different(
 def test_heat_layer_and_its_toggle_only_when_asked(events):
     plain, heat = render(build_map(events)), render(build_map(events, heat=True))
     for html, wanted in ((plain, False), (heat, True)):
-        assert ("L.heatLayer(" in html) is wanted
+        assert (len(calls(html, "rasdHeat")) == 1) is wanted
         assert ("leaflet_heat.min.js" in html) is wanted
         assert ("L.control.layers(" in html) is wanted
     # The heat layer reuses the events payload instead of a second copy of the points.
     assert len(heat) - len(plain) < 5_000
+    ((_, events_layer, _),) = calls(heat, "rasdHeat")
+    assert f"var {events_layer} = rasdEvents(" in heat
+    assert "rasdLatLngs()" in js_function("rasdHeat")
 
 
 def test_selected_event_is_ringed_and_centred(events):
     chosen = events.iloc[42]
     html = render(build_map(events, selected=chosen["id"]))
-    assert html.count("rasd-selected") == 1
+    ((_, events_layer, ring),) = calls(html, "rasdSelected")
     # The ring is drawn by a layer of its own, outside the cluster, in the pane above the markers.
-    own_layer = re.search(r"var rasd_selected_\w+ = \(function \(\) \{(.*?)\}\)\(\);", html, flags=re.S)
-    assert own_layer and 'className: "rasd-selected"' in own_layer.group(1)
-    assert 'pane: "rasdSelected"' in own_layer.group(1)
-    assert json.dumps(chosen["id"]) in own_layer.group(1)
-    assert "L.markerClusterGroup" not in own_layer.group(1)
+    own_layer = js_function("rasdSelected")
+    assert own_layer.count('className: "rasd-selected"') == 1 and "rasd-selected" not in web_asset("rasd_map.css")
+    assert 'pane: "rasdSelected"' in own_layer
+    assert "L.markerClusterGroup" not in own_layer and f"var {events_layer} = rasdEvents(" in html
     assert f'"zoom": {SELECTED_ZOOM},' in html and DEFAULT_ZOOM < SELECTED_ZOOM <= 8
-    ring = re.search(r"L\.circleMarker\(\[([\d.]+), ([\d.]+)\]", html)
-    assert ring and (float(ring.group(1)), float(ring.group(2))) == (round(chosen["lat"], 5), round(chosen["lon"], 5))
+    assert ring == {"id": chosen["id"], "lat": round(chosen["lat"], 5), "lon": round(chosen["lon"], 5)}
     center = re.search(r"center: \[([\d.]+), ([\d.]+)\]", html)
     assert (float(center.group(1)), float(center.group(2))) == (round(chosen["lat"], 5), round(chosen["lon"], 5))
 
@@ -303,7 +341,7 @@ def test_selected_event_is_ringed_and_centred(events):
 @pytest.mark.parametrize("selected", [None, "", "not-an-event"])
 def test_no_ring_without_a_known_selection(events, selected):
     html = render(build_map(events, selected=selected))
-    assert "rasd-selected" not in html
+    assert calls(html, "rasdSelected") == []
     center = re.search(r"center: \[([\d.]+), ([\d.]+)\]", html)
     assert (float(center.group(1)), float(center.group(2))) == DEFAULT_CENTER
     assert f'"zoom": {DEFAULT_ZOOM},' in html
@@ -312,7 +350,7 @@ def test_no_ring_without_a_known_selection(events, selected):
 def test_url_center_and_zoom_override_the_selection(events):
     html = render(build_map(events, selected=events["id"].iloc[0], center=(35.5, 45.4), zoom=11))
     assert "center: [35.5, 45.4]" in html and '"zoom": 11,' in html
-    assert "rasd-selected" in html
+    assert len(calls(html, "rasdSelected")) == 1
 
 
 def test_boundaries_are_iraq_and_its_18_governorates_with_attribution(events):
@@ -321,10 +359,12 @@ def test_boundaries_are_iraq_and_its_18_governorates_with_attribution(events):
     assert load_boundaries() is boundaries
     html = render(build_map(events))
     assert "Boundaries: Natural Earth (public domain)" in html
-    assert html.count("L.geoJSON(") == 2
+    governorates, outline = calls(html, "rasdBoundaries")
+    assert (len(governorates[1]), len(outline[1])) == (18, 1)
+    assert governorates[2]["nameProperty"] == "name_en" and outline[2]["nameProperty"] is None
     for feature in boundaries.governorates["features"]:
         assert json.dumps(feature["properties"]["name_ar"], ensure_ascii=False) in html
-    assert "L.geoJSON(" not in render(build_map(events, boundaries=False))
+    assert calls(render(build_map(events, boundaries=False)), "rasdBoundaries") == []
 
 
 def test_boundary_rings_survive_polyline_encoding():
@@ -371,9 +411,10 @@ def test_map_html_bytes_counts_utf8_bytes_and_is_stable_across_renders(events):
 
 def place_labels_of(html: str) -> list[list]:
     """The place-label array embedded in a rendered map."""
-    match = re.search(r"var capitals = (\[.*?\]);\n", html)
-    assert match, "no place labels in the map"
-    return json.loads(match.group(1))
+    found = calls(html, "rasdPlaces")
+    assert found, "no place labels in the map"
+    ((_, _, capitals, _),) = found
+    return capitals
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -393,11 +434,11 @@ def test_place_labels_are_one_small_inert_layer_under_the_events(events):
     html = render(build_map(events))
     with_labels, without = map_html_bytes(build_map(events)), map_html_bytes(build_map(events, places=False))
     assert 0 < with_labels - without < 6_000
-    assert "var capitals = " not in render(build_map(events, places=False))
-    layer = re.search(r"var rasd_places_\w+ = \(function \(\) \{(.*?)\}\)\(\);", html, flags=re.S)
-    assert layer
-    assert layer.group(1).count("L.marker(") == 1, "one loop over the shared array, not a marker object each"
-    assert 'interactive: false' in layer.group(1) and 'pane: "rasdPlaces"' in layer.group(1)
+    assert calls(render(build_map(events, places=False)), "rasdPlaces") == []
+    assert len(calls(html, "rasdPlaces")) == 1
+    layer = js_function("rasdPlaces")
+    assert layer.count("L.marker(") == 1, "one loop over the shared array, not a marker object each"
+    assert 'interactive: false' in layer and 'pane: "rasdPlaces"' in layer
     panes = dict(re.findall(r'getPane\("(\w+)"\)\.style\.zIndex = (\d+);', html))
     assert 400 < int(panes["rasdPlaces"]) < 600 < int(panes["rasdSelected"])
     assert re.search(r'getPane\("rasdPlaces"\)\.style\.pointerEvents = "none"', html)
@@ -426,3 +467,60 @@ def test_area_level_symbols_are_dashed_in_the_weapon_colour_with_a_light_fill():
             assert f'fill="{colour}" fill-opacity="{PRECISION_STYLES[precision].fill_opacity}"' in svg
             assert f'stroke="{colour}"' in svg and "stroke-dasharray" in svg
         assert "stroke-dasharray" not in symbol_svg(weapon, "site") + symbol_svg(weapon, "town")
+
+
+@pytest.mark.parametrize("options", MAP_OPTIONS, ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "default")
+def test_the_map_functions_are_in_the_page_once(events, options):
+    m = build_map(events, selected=events["id"].iloc[0], **options)
+    render(m)
+    page = render(m)
+    m.render()
+    # What st_folium runs in its iframe: the script of each element of the map, the page header apart.
+    iframe_script = generate_leaflet_string(m)
+    assert set(JS_FUNCTIONS) >= {"rasdSetup", "rasdBoundaries", "rasdEvents", "rasdSelected", "rasdPlaces",
+                                 "rasdHeat", "rasdLegend", "rasdEsc"}
+    for script in (page, iframe_script):
+        for name in JS_FUNCTIONS:
+            assert script.count(f"function {name}(") == 1, name
+        assert web_asset("rasd_map.js") in script
+    assert "function rasd" not in page[:page.index("</head>")]
+    assert page.count(".rasd-legend-closed .rasd-legend-body") == 1
+    assert len(calls(page, "rasdSetup")) == len(calls(iframe_script, "rasdSetup")) == 1
+
+
+def _templates() -> dict[str, str]:
+    """The source of each Jinja template in rasd/mapview.py, by class name."""
+    found = {}
+    for node in ast.walk(ast.parse(inspect.getsource(mapview))):
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if (isinstance(statement, ast.Assign) and [t.id for t in statement.targets] == ["_template"]
+                        and isinstance(statement.value, ast.Call)):
+                    found[node.name] = statement.value.args[0].value
+    return found
+
+
+def test_layer_templates_hold_no_javascript_beyond_one_call():
+    templates = _templates()
+    assert {"_MapSetup", "_BoundaryLayer", "_EventLayer", "_SelectedLayer", "_PlaceLabelLayer", "_HeatLayer",
+            "_Legend"} <= set(templates)
+    for name, source in templates.items():
+        assert not re.search(r"\bfunction\b|=>", source), name
+        (script,) = re.findall(r"\{% macro script\(this, kwargs\) %\}(.*?)\{% endmacro %\}", source, flags=re.S)
+        # Every value is a Jinja expression: JSON made in Python, a variable name, or rasd_map.js itself.
+        code = " ".join(re.sub(r"\{\{.*?\}\}", "X", script).split())
+        code = code.removeprefix("X ")
+        assert re.fullmatch(r"(?:var X = )?(rasd[A-Z]\w*)\(X(?:, X)*\);", code), (name, code)
+        assert re.fullmatch(r"(?:var X = )?(rasd[A-Z]\w*)\(.*", code).group(1) in JS_FUNCTIONS
+
+
+def test_map_javascript_survives_being_sent_without_indentation_and_comments():
+    # web_asset drops indentation and whole-line comments: that is safe only without multi-line strings
+    # and block comments; and the text sits inside a <script> element of the page.
+    assert "`" not in JS_SOURCE
+    assert all(line.lstrip().startswith("//") for line in JS_SOURCE.splitlines() if "/*" in line)
+    sent = web_asset("rasd_map.js")
+    assert "</script" not in sent.lower() and "<!--" not in sent
+    assert not any(line.startswith("//") or line != line.strip() for line in sent.splitlines())
+    assert all(f"\nfunction {name}(" in "\n" + sent for name in JS_FUNCTIONS)
+    assert "</style" not in web_asset("rasd_map.css").lower() and "/*" not in web_asset("rasd_map.css")

@@ -1,10 +1,10 @@
-"""What the newsroom remembers between polls, in two tables of the store's SQLite file.
+"""What the newsroom remembers between polls, in two tables of the store's SQLite file (schema version 3).
 
 `feed_state` keeps each feed's validators (ETag, Last-Modified) for conditional requests;
 `fetched_urls` keeps every page URL asked for and what became of it, so an item is fetched once
-across polls and restarts and a failed one is tried again. Both are created here, beside the
-store's own tables, which only the store writes (this module reads `articles.sha256` to spot a
-text already stored under another name).
+across polls and restarts and a failed one is tried again. The store's migrations create them;
+this module writes only them (and reads `articles.sha256` to spot a text already stored under
+another name).
 """
 
 from __future__ import annotations
@@ -22,25 +22,6 @@ MAX_ATTEMPTS = 5
 INGESTED, DUPLICATE, FAILED, ABANDONED = "ingested", "duplicate", "failed", "abandoned"
 DONE = (INGESTED, DUPLICATE, ABANDONED)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feed_state (
-    feed TEXT PRIMARY KEY,
-    etag TEXT NOT NULL,
-    last_modified TEXT NOT NULL,
-    checked_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS fetched_urls (
-    url TEXT PRIMARY KEY,
-    feed TEXT NOT NULL,
-    status TEXT NOT NULL,
-    file TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    error TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS fetched_urls_feed ON fetched_urls(feed, status);
-"""
 
 
 def _now() -> str:
@@ -51,9 +32,11 @@ class NewsroomState:
     """Feed validators and fetched URLs, kept in the SQLite file of an existing store."""
 
     def __init__(self, path: str | Path) -> None:
+        from rasd.store import Store
+
+        # Opening the store creates the file or brings it up to date, these tables included.
+        Store(path)
         self.path = Path(path)
-        with self._connect() as conn:
-            conn.executescript(_SCHEMA)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
