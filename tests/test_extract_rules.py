@@ -246,3 +246,44 @@ def test_an_undated_headline_is_the_lead_story_of_the_body_at_the_same_place():
     other = ("هجوم بطائرة مسيرة يستهدف مطار أربيل\n"
              "وجاء الهجوم بعد أقل من 24 ساعة من استهداف قاعدة عين الأسد بطائرة مسيرة مساء السبت.")
     assert {e.place for e in _events(other, published=date(2023, 12, 31))} == {"erbil-airport", "ain-al-asad"}
+
+
+def test_a_dateline_with_the_country_and_the_outlet_is_not_a_place():
+    # Written for this test, in the CNN Arabic dateline style.
+    text = ("عنوان\n"
+            "بغداد، العراق (CNN)-- أعلنت قوات الأمن العراقية، الثلاثاء، عن سقوط صاروخين من نوع كاتيوشا على قاعدة "
+            "عين الأسد الجوية التي تضم قوات أمريكية.")
+    assert {e.place for e in _events(text, published=date(2021, 5, 4))} == {"ain-al-asad"}
+
+
+def test_tallies_and_attacks_named_again_make_no_event():
+    # Written for this test: a tally of attacks and a demonstrative re-mention are summaries.
+    text = ("عنوان\n"
+            "ومنذ مطلع العام، استهدف نحو خمسين هجوماً المصالح الأميركية في العراق، لا سيما السفارة الأميركية في بغداد.\n"
+            "ويأتي هذا الهجوم قبل ثلاثة أيام من حوار استراتيجي بين بغداد وواشنطن.")
+    assert _events(text, published=date(2021, 7, 8)) == []
+
+
+def test_an_undated_report_joins_the_one_dated_attack_at_its_place():
+    # Written for this test: a page with no date beside a dated report of the same attack.
+    dated = Article(file="a.txt", published=date(2019, 6, 18),
+                    text="عنوان\nاستهدف هجوم صاروخي، اليوم الثلاثاء، قاعدة عسكرية في الموصل تستضيف قوات أمريكية.")
+    undated = Article(file="b.txt", published=None,
+                      text="عنوان\nسقوط صاروخين قرب قاعدة عراقية تستضيف جنودا أمريكيين في الموصل.")
+    (event,) = extract_events([dated, undated])
+    assert (event.place, event.date, sorted(event.articles)) == ("mosul", date(2019, 6, 18), ["a.txt", "b.txt"])
+    # Beside two dated attacks at that place it could be either: it stays apart.
+    other = Article(file="c.txt", published=date(2019, 7, 30),
+                    text="عنوان\nاستهدف هجوم صاروخي، اليوم الثلاثاء، قاعدة عسكرية في الموصل تستضيف قوات أمريكية.")
+    assert len(extract_events([dated, undated, other])) == 3
+
+
+def test_the_same_day_and_the_place_of_the_attack_a_statement_is_timed_by():
+    # Written for this test: "before the airport was hit that same day, a convoy was hit near Diwaniyah".
+    text = ("عنوان\n"
+            "وأمس الجمعة سقطت 3 صواريخ كاتيوشا في محيط مطار بغداد الدولي.\n"
+            "وقبل استهداف مطار بغداد من نفس اليوم، تعرض رتل تابع لشركة متعاقدة مع التحالف الدولي لهجوم بعبوة "
+            "ناسفة قرب جسر الديوانية.")
+    events = {e.place: e for e in _events(text, published=date(2020, 8, 15))}
+    assert set(events) == {"baghdad-airport", "diwaniyah"}
+    assert events["diwaniyah"].date == events["baghdad-airport"].date == date(2020, 8, 14)

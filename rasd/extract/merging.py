@@ -200,10 +200,11 @@ def _place_undated(
         if event.date_precision != "unknown":
             kept.append(event)
             continue
+        # Only a report placed at a site or a town: "south of Mosul" could be any base around it.
         candidates = [
             lead for lead in by_governorate.get(event.governorate, ())
-            if same_place(lead, event, same_article=False, cluster=cluster)
-            and (event.weapon == "unknown" or lead.weapon in (event.weapon, "unknown"))
+            if event.geo_precision in ("site", "town") and same_place(lead, event, same_article=False, cluster=cluster)
+            and _same_weapon(lead.weapon, event.weapon)
         ]
         if len(candidates) != 1 or articles[id(candidates[0])] & articles[id(event)]:
             kept.append(event)
@@ -212,6 +213,12 @@ def _place_undated(
         _absorb(lead, event, articles[id(lead)])
         members[id(lead)].extend(members.pop(id(event)))
     return kept
+
+
+def _same_weapon(a: str, b: str) -> bool:
+    """Weapons two reports of one attack can name: the same, one unknown, or rockets and mortar bombs,
+    which outlets confuse ("قذائف هاون" in one report, "صواريخ كاتيوشا" in another)."""
+    return a == b or "unknown" in (a, b) or {a, b} == {"rocket", "mortar"}
 
 
 def combine(events: list[Event]) -> Event:

@@ -24,7 +24,8 @@ TOWARD = re.compile(
     r"(?:(?:الي|من)\s+)?(?:(?:مدينه|محافظه|قضاء|ناحيه)\s+)?$"
 )
 # A place opening a line and followed by a dash or slash is the dateline of the report: "بغداد - ", "أربيل – نورث برس".
-DATELINE_MARK = re.compile(r"[ \t]*(?:[-–—/|:]|\(\s*[^)]{0,30}\)\s*[-–—/:])")
+# "بغداد، العراق (CNN)--": the country may follow the town before the outlet and the dash.
+DATELINE_MARK = re.compile(r"[ \t]*(?:[،,]\s*العراق\s*)?(?:[-–—/|:]|\(\s*[^)]{0,30}\)\s*[-–—/:])")
 # "(بغداد اليوم)", "لـ«بغداد اليوم»", "وكالة بغداد اليوم": the outlet Baghdad Today and its kind.
 OUTLET_AFTER = re.compile(r"\s+(?:اليوم|نيوز|الإخبارية|الاخبارية|24|الآن|الان)\s*[)\"”»]")
 OUTLET_BEFORE = re.compile(r"(?:[(\"“«]|وكالة|لوكالة|موقع|لموقع|قناة|لقناة|صحيفة|لصحيفة|شبكة|لشبكة|تلقته|تلقت|لـ)\s*$")
