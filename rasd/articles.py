@@ -142,20 +142,28 @@ def _read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as e:
         raise ArticleError(str(path), f"cannot be read ({e.strerror or e})") from e
+    return article_text(data, where=str(path))
+
+
+def article_text(data: bytes, *, where: str) -> str:
+    """The bytes of an article file as Arabic text with '\\n' line ends; ArticleError (naming where) if unusable."""
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise ArticleError(where, f"too large ({len(data) / 1e6:.1f} MB; articles above "
+                                  f"{MAX_ARTICLE_BYTES // 1_000_000} MB are not read)")
     if not data.strip():
-        raise ArticleError(str(path), "empty file")
+        raise ArticleError(where, "empty file")
     if b"\x00" in data:
-        raise ArticleError(str(path), "binary file (contains NUL bytes), expected UTF-8 text")
+        raise ArticleError(where, "binary file (contains NUL bytes), expected UTF-8 text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ArticleError(str(path), f"not UTF-8 text (invalid byte at offset {e.start})") from e
+        raise ArticleError(where, f"not UTF-8 text (invalid byte at offset {e.start})") from e
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise ArticleError(str(path), "empty file")
+        raise ArticleError(where, "empty file")
     reason = not_arabic(text)
     if reason:
-        raise ArticleError(str(path), reason)
+        raise ArticleError(where, reason)
     return text
 
 
@@ -169,6 +177,11 @@ def not_arabic(text: str) -> str:
 
 def _letter_counts(text: str) -> tuple[int, int]:
     return len(_ARABIC_LETTER.findall(text)), len(_LETTER.findall(text))
+
+
+def file_article(name: str, text: str) -> Article:
+    """An article file with no catalogue row: its title is its first line, its date comes from the text."""
+    return _article(name, text, None)
 
 
 def _article(name: str, text: str, row: CatalogueRow | None) -> Article:

@@ -18,6 +18,8 @@ from rasd.filters import PARAMS as FILTER_PARAMS
 from rasd.i18n import DEFAULT_LANG, LANGS
 
 PAGES = ("map", "timeline", "events", "places", "sources")
+# The editors' pages (rasd.ui.shell): real paths, but no view of their own (they show no filters).
+NEWSROOM_PAGES = ("add", "review")
 DEFAULT_PAGE = "map"
 VIEW_PARAMS = ("event", "lat", "lon", "zoom", "lang")
 # Every parameter a link may carry (README "Shared links"); any other is dropped with one notice for all.

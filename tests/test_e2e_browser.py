@@ -10,6 +10,8 @@ Screenshots go to test-output/screenshots/ for a person to look at.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -639,3 +641,76 @@ def test_hostile_outlets_and_titles_in_menus_are_plain_text(hostile_tab: Tab) ->
         # A menu shows its first options only; those it shows are the names as they are.
         assert {o["text"] for o in options} & names, sorted(o["text"] for o in options)[:10]
     assert hostile_tab.guard.aborted == []
+
+
+# The newsroom: an editor signs in on /review and verifies an event, in Chromium. Its own server and database
+# (a copy of the seeds' events), so the public pages' tests above never see a decision.
+
+EDITOR = "alice"
+EDITOR_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def newsroom_env(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> dict[str, str]:
+    """A database of the seeds and a users file with one editor, both made by the command line."""
+    root = tmp_path_factory.mktemp("e2e-newsroom")
+    db, users = root / "rasd.sqlite", root / "users.json"
+    ingest([seeds_dir], db)
+    subprocess.run([sys.executable, "-m", "rasd", "user", "add", EDITOR, "--password-stdin", "--users", str(users)],
+                   input=EDITOR_PASSWORD + "\n", text=True, cwd=ROOT, check=True, capture_output=True, timeout=120)
+    return {"RASD_DB": str(db), "RASD_USERS": str(users)}
+
+
+@pytest.fixture(scope="session")
+def newsroom_server(newsroom_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+                    ) -> Iterator[StreamlitServer]:
+    """The app on the newsroom database, with the editors file."""
+    server = start_streamlit(ROOT / "app.py", log=tmp_path_factory.mktemp("e2e-newsroom-server") / "streamlit.log",
+                             env=newsroom_env)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def newsroom_tab(browser_context: BrowserContext, newsroom_server: StreamlitServer) -> Iterator[Tab]:
+    """A page on the newsroom server."""
+    yield from _guarded_tab(browser_context, newsroom_server.url)
+
+
+def test_an_editor_signs_in_on_review_and_verifies_an_event(newsroom_tab: Tab, newsroom_env: dict[str, str]) -> None:
+    """A reader sees only the sign-in form; alice signs in, verifies the first event, and the store says so."""
+    store = Store(newsroom_env["RASD_DB"], create=False)
+    queue = store.events_frame()
+    assert (queue["review"] == "unreviewed").all() and len(queue) > 1
+    tab = newsroom_tab
+    tab.open("/review")
+    main = tab.page.locator('[data-testid="stMain"]')
+    assert main.locator("input").count() == 2, "a reader gets the name and password fields, nothing else"
+    # The password field's own show/hide toggle is a button too; no widget but the form's is on the page.
+    assert main.locator('[data-testid="stFormSubmitButton"] button').all_inner_texts() == [t("auth.submit", "en")]
+    assert main.locator('[data-testid="stButton"], [data-testid="stSelectbox"], [data-testid="stExpander"]').count() == 0
+    assert not any(e in tab.main_text() for e in queue["evidence"])
+    _no_error_box(tab)
+
+    main.get_by_role("textbox", name=t("auth.name", "en"), exact=True).fill(EDITOR)
+    main.get_by_role("textbox", name=t("auth.password", "en"), exact=True).fill(EDITOR_PASSWORD)
+    main.get_by_role("button", name=t("auth.submit", "en")).click()
+    wait_for_run(tab.page)
+    assert f"{t('auth.signed_in_as', 'en')} {EDITOR}" in tab.sidebar_text()
+    verify = main.get_by_role("button", name=t("review.verify", "en"), exact=True)
+    cards = verify.count()
+    assert cards >= 1
+    verify.first.click()
+    wait_for_run(tab.page)
+
+    (decision,) = store.decisions()
+    assert (decision.kind, decision.editor) == ("verify", EDITOR)
+    assert store.event(decision.event_id).review == "verified"
+    assert t("review.done_verify", "en", id=decision.event_id) in tab.main_text()
+    assert main.get_by_role("button", name=t("review.verify", "en"), exact=True).count() == min(
+        cards, int((queue["review"] == "unreviewed").sum()) - 1)
+    _no_error_box(tab)
+    for shot in _screenshot(tab, "review"):
+        assert shot.stat().st_size > 10_000, shot

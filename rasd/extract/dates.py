@@ -682,7 +682,8 @@ _DATELINE_SLACK = 25
 def article_reference(article: Article) -> Reference:
     """The date an article's relative expressions resolve against, with data-quality flags."""
     explicit = _explicit_past(article.text)
-    latest = max((m.range.latest for m in explicit if m.range.latest), default=None)
+    # A bare year ("منذ عام 2014") says nothing of the day of writing: only finer dates can stand for it.
+    latest = max((m.range.latest for m in explicit if m.range.latest and m.range.precision != "year"), default=None)
     if article.published is not None:
         limit = article.published + timedelta(days=1)
         later = [m.range.date for m in explicit if m.range.precision == "day" and m.range.date and m.range.date > limit]

@@ -16,6 +16,8 @@ from geo.gazetteer import Gazetteer, default_gazetteer
 from rasd.filters import KnownIds
 from rasd.i18n import t
 from rasd.models import Article, Event
+from rasd.newsroom.review import Decision, Review
+from rasd.newsroom.users import UserStore, default_users_path
 from rasd.offline import install_assets
 from rasd.store import Store, default_db_path
 
@@ -87,6 +89,21 @@ def store(path: str) -> Store:
 
 
 @st.cache_resource(show_spinner=False)
+def _users(path: str) -> UserStore:
+    return UserStore(path)
+
+
+def users() -> UserStore:
+    """The editors file ($RASD_USERS, else data/users.json); one UserStore per path."""
+    return _users(str(default_users_path()))
+
+
+def review() -> Review:
+    """The newsroom's review of the app's database (every write takes an Editor)."""
+    return Review(store(str(ensure_db())))
+
+
+@st.cache_resource(show_spinner=False)
 def gazetteer() -> Gazetteer:
     """The default gazetteer."""
     return default_gazetteer()
@@ -121,6 +138,36 @@ def _article_flags(key: Stamp, file: str) -> list[str]:
 def _event(key: Stamp, event_id: str) -> Event | None:
     # One indexed query: the app never loads every event's full record (100,000 take seconds).
     return store(key[0]).event(event_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _review_frame(key: Stamp) -> pd.DataFrame:
+    return Review(store(key[0])).review_list()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _review_event(key: Stamp, event_id: str) -> Event | None:
+    return store(key[0]).event(event_id, include_rejected=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _decisions(key: Stamp) -> list[Decision]:
+    return store(key[0]).decisions()
+
+
+def review_frame() -> pd.DataFrame:
+    """Every event, rejected ones too, with its review status and version (the newsroom's list)."""
+    return _review_frame(current_stamp())
+
+
+def review_event(event_id: str) -> Event | None:
+    """One event, rejected or not, with its sources, status and version."""
+    return _review_event(current_stamp(), event_id)
+
+
+def decisions() -> list[Decision]:
+    """Every review decision, oldest first, with where each applies now."""
+    return _decisions(current_stamp())
 
 
 def events_frame() -> pd.DataFrame:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -17,12 +19,39 @@ from rasd.i18n import DEFAULT_LANG, LANGS, is_rtl, t
 from rasd.ui import data, sidebar, state
 from rasd.ui.data import Choices
 from rasd.ui.sidebar import DataSpan
-from rasd.ui.text import Markup, div, isolated, join, show, show_style, strong
+from rasd.ui.text import Markup, div, isolated, isolated_runs, join, show, show_style, strong
 from rasd.viewstate import View
 
 log = logging.getLogger(__name__)
 
 MAX_ERROR_CHARS = 300
+# Errors a widget callback met: callbacks run before the page script, outside guarded(), so the next run shows them.
+_CALLBACK_ERRORS = "layout.callback_errors"
+
+
+@dataclass(frozen=True)
+class Flash:
+    """A message an action leaves for the next run: its box kind (text.KINDS), table key and values, literal detail."""
+
+    kind: str
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+    detail: str = ""
+
+
+def say(channel: str, note: Flash) -> None:
+    """Keep a message for the next run of the page that shows this channel."""
+    st.session_state[channel] = [*st.session_state.get(channel, []), note]
+
+
+def show_said(channel: str, *, lang: str) -> None:
+    """The messages kept on a channel, once each: the sentence in the interface language, then any detail as text."""
+    for note in st.session_state.pop(channel, []):
+        sentence = t(note.key, lang, **note.values)
+        if note.detail:
+            show(strong(sentence), " ", isolated_runs(note.detail, rtl=is_rtl(lang)), kind=note.kind, lang=lang)
+        else:
+            show(sentence, kind=note.kind, lang=lang)
 
 
 @dataclass(frozen=True)
@@ -75,6 +104,42 @@ def begin(page: str) -> PageContext:
     show(ctx.describe(), kind="summary", lang=lang)
     show_notices(notices, lang=lang)
     return ctx
+
+
+def begin_newsroom(page: str) -> str:
+    """An editors' page: the session's language (the URL's, else the last view's), the page style and the title.
+
+    No filters and no sidebar: a reader who opens the page sees the sign-in form and nothing else.
+    """
+    lang = state.current_lang()
+    show_style(rtl=is_rtl(lang))
+    st.title(t(f"page.{page}", lang))
+    for details in st.session_state.pop(_CALLBACK_ERRORS, []):
+        _error(*details)
+    return lang
+
+
+def safe_callback(callback: Callable[..., None]) -> Callable[..., None]:
+    """A widget callback whose errors become a short error box on the next run instead of a traceback."""
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            callback(*args, **kwargs)
+        except StoreError as e:
+            log.warning("store error in a callback: %s", e)
+            _callback_error(t("error.store", current_lang()), _short(str(e)))
+        except RasdError as e:
+            log.warning("error in a callback: %s", e)
+            _callback_error(_short(str(e)))
+        except Exception as e:  # the next run shows a short message, whatever broke in the callback
+            log.exception("unexpected error in a callback")
+            _callback_error(f"{type(e).__name__}:", _short(str(e)))
+
+    return run
+
+
+def _callback_error(*details: str) -> None:
+    st.session_state[_CALLBACK_ERRORS] = [*st.session_state.get(_CALLBACK_ERRORS, []), details]
 
 
 def show_notices(notices: list[Notice], *, lang: str) -> None:

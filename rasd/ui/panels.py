@@ -59,6 +59,7 @@ def event_details(row: pd.Series, event: Event | None, *, lang: str) -> None:
         (t("event.killed", lang), _number(row["killed"], lang)),
         (t("event.wounded", lang), _number(row["wounded"], lang)),
         (t("event.claimed_by", lang), row["claimed_by"] or t("event.unclaimed", lang)),
+        (t("event.review", lang), label("review", row["review"], lang)),
     ], lang)
     show(strong(t("event.sources", lang)), f" ({len(event.sources) if event else int(row['n_sources'] or 0)})",
          lang=lang)

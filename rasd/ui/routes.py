@@ -22,11 +22,12 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode
 
 from rasd.viewstate import (
-    DEFAULT_PAGE, PAGES, UNKNOWN_COUNT_PARAM, UNKNOWN_LISTED, UNKNOWN_PATH_PARAM, URL_PARAMS, repaired_name,
+    DEFAULT_PAGE, NEWSROOM_PAGES, PAGES, UNKNOWN_COUNT_PARAM, UNKNOWN_LISTED, UNKNOWN_PATH_PARAM, URL_PARAMS,
+    repaired_name,
 )
 
 # The url paths st.navigation registers (rasd.ui.shell): the pages, '' for the default and its hidden alias.
-PAGE_PATHS = frozenset({"", "home", *PAGES})
+PAGE_PATHS = frozenset({"", "home", *PAGES, *NEWSROOM_PAGES})
 # Streamlit's own routes (first path segment) and files, passed through untouched.
 STREAMLIT_SEGMENTS = frozenset({"_stcore", "static", "component", "media", "auth", "oauth2callback"})
 STREAMLIT_PREFIXES = ("app/static/",)

@@ -14,6 +14,9 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("events", ":material/table_rows:"),
     ("places", ":material/place:"),
     ("sources", ":material/article:"),
+    # The newsroom's pages: a reader who opens one sees the sign-in form and nothing else.
+    ("add", ":material/add_circle:"),
+    ("review", ":material/fact_check:"),
 )
 
 HOME_PATH = "home"

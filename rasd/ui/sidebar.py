@@ -26,16 +26,17 @@ K_LISTS = {
     "weapons": "sb.weapon",
     "targets": "sb.target",
     "outcomes": "sb.outcome",
+    "reviews": "sb.review",
     "governorates": "sb.governorate",
     "places": "sb.place",
     "claimants": "sb.claimant",
     "outlets": "sb.outlet",
 }
 _VOCAB = {"weapons": ("weapon", vocab.WEAPONS), "targets": ("target", vocab.TARGETS),
-          "outcomes": ("outcome", vocab.OUTCOMES)}
+          "outcomes": ("outcome", vocab.OUTCOMES), "reviews": ("review", vocab.PUBLIC_REVIEW_STATUSES)}
 _LABEL_KEYS = {"weapons": "filter.weapon", "targets": "filter.target", "outcomes": "filter.outcome",
                "governorates": "filter.governorate", "places": "filter.place", "claimants": "filter.claimant",
-               "outlets": "filter.outlet"}
+               "outlets": "filter.outlet", "reviews": "filter.review"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,6 +52,8 @@ KINDS: dict[str, tuple[str, str, str, str]] = {
     "notice": ("div", "rasd-notice", "alert",
                f"{_BOX} background: rgba(255, 189, 69, 0.16); color: rgb(146, 108, 5);"),
     "info": ("div", "rasd-info", "status", f"{_BOX} background: rgba(28, 131, 225, 0.1); color: rgb(0, 66, 128);"),
+    "success": ("div", "rasd-success", "status",
+                f"{_BOX} background: rgba(33, 195, 84, 0.1); color: rgb(23, 114, 51);"),
     "error": ("div", "rasd-error", "alert",
               f"{_BOX} background: rgba(255, 43, 43, 0.09); color: rgb(125, 53, 59);"),
 }
@@ -246,6 +248,8 @@ def rtl_css(*, rtl: bool) -> Markup:
         ".rasd-text[dir=rtl] { direction: rtl; text-align: right; }",
         ".rasd-article { white-space: pre-wrap; line-height: 1.8; }",
         ".rasd-article mark { background: #ffe58f; padding: 0 2px; }",
+        # A pasted article runs in its own direction in the editors' text box (Arabic from the right).
+        '[data-testid="stTextArea"] textarea { unicode-bidi: plaintext; text-align: start; }',
         # The title starts just under the top navigation bar (3.75rem) instead of 8rem down the page.
         '[data-testid="stMainBlockContainer"] { padding-top: 4.75rem; }',
         '[data-testid="stMain"] h1 { font-size: 1.9rem; padding-top: 0; padding-bottom: 0.25rem; }',
