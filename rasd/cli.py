@@ -66,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the stored events as CSV or GeoJSON, or the review audit trail")
     export.add_argument("--format", choices=("csv", "geojson", "audit"), default="csv",
                         help="audit: CSV of every review decision (who, when, event, action, before, after, comment)")
+    export.add_argument("--all", action="store_true",
+                        help="include rejected events (by default the export is what the public pages show)")
     export.add_argument("--db", type=Path, help="SQLite file (default: $RASD_DB or data/rasd.sqlite)")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     export.set_defaults(run=_export)
@@ -165,9 +167,9 @@ def _export(args: argparse.Namespace) -> int:
         from rasd.exports import events_geojson
 
         # The same GeoJSON as the app's download: properties are the events frame's columns.
-        text = events_geojson(store.events_frame()) + "\n"
+        text = events_geojson(store.events_frame(include_rejected=args.all)) + "\n"
     else:
-        text = _csv_text([_flat(event_record(e)) for e in store.events()], CSV_KEYS)
+        text = _csv_text([_flat(event_record(e)) for e in store.events(include_rejected=args.all)], CSV_KEYS)
     if args.output is None:
         sys.stdout.write(text)
         return 0

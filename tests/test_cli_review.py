@@ -108,6 +108,11 @@ def test_verify_reject_and_the_public_export(env):
     exported = rasd("export", "--format", "csv", db=db, users=users)
     ids = [r["id"] for r in csv.DictReader(io.StringIO(exported.stdout))]
     assert first in ids and second not in ids
+    # --all writes the rejected events too, for an archive or a second look.
+    everything = rasd("export", "--format", "csv", "--all", db=db, users=users)
+    assert {first, second} <= {r["id"] for r in csv.DictReader(io.StringIO(everything.stdout))}
+    geojson = json.loads(rasd("export", "--format", "geojson", "--all", db=db, users=users).stdout)
+    assert second in {f["properties"]["id"] for f in geojson["features"]}
     _one_line_error(rasd("review", "verify", "ffffffffffff", "--by", "alice", db=db, users=users),
                     contains="no event 'ffffffffffff'")
 
