@@ -74,6 +74,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "map.legend": ("Legend", "مفتاح الخريطة"),
     "map.legend_weapon": ("Colour: weapon", "اللون: السلاح"),
     "map.legend_precision": ("Marker: location precision", "العلامة: دقة الموقع"),
+    "map.legend_review": ("Review", "المراجعة"),
+    "map.legend_unreviewed": ("Not yet reviewed (fainter)", "لم تُراجع بعد (أبهت)"),
     "map.heat": ("Heat map", "خريطة حرارية"),
     "map.markers": ("Markers", "علامات"),
     "map.basemap": ("Base map", "الخريطة الأساسية"),

@@ -41,7 +41,7 @@ from geo.gazetteer import default_gazetteer, read_governorates
 from rasd import offline
 from rasd.i18n import direction, is_rtl, label, t
 from rasd.palette import WEAPON_COLORS, WEAPON_SHAPES
-from rasd.vocab import DATE_PRECISIONS, GEO_PRECISIONS, WEAPONS
+from rasd.vocab import DATE_PRECISIONS, GEO_PRECISIONS, REVIEW_STATUSES, WEAPONS
 
 DEFAULT_CENTER = (33.2, 43.7)
 DEFAULT_ZOOM = 6
@@ -256,6 +256,8 @@ def event_payload(events: pd.DataFrame, *, lang: str = "en") -> MapPayload:
         _codes(located["geo_precision"], GEO_PRECISIONS, "governorate").tolist(),
         _codes(located["date_precision"], DATE_PRECISIONS, "unknown").tolist(),
         _strings(located["id"]).tolist(),
+        _codes(located["review"] if "review" in located else pd.Series("unreviewed", index=located.index),
+               REVIEW_STATUSES, "unreviewed").tolist(),
     ))
     return MapPayload(places=place_rows, labels=[str(x) for x in labels], day0=day0, rows=rows)
 
@@ -411,6 +413,8 @@ class _EventLayer(_PlainScriptLayer, folium.plugins.MarkerCluster):
             "precisions": [label("geo_precision", g, lang) for g in GEO_PRECISIONS],
             "sizes": [PRECISION_STYLES[g].size for g in GEO_PRECISIONS],
             "icons": [[symbol_svg(w, g) for g in GEO_PRECISIONS] for w in WEAPONS],
+            "reviewCodes": list(REVIEW_STATUSES),
+            "reviews": [label("review", r, lang) for r in REVIEW_STATUSES],
         })
 
 
@@ -508,11 +512,19 @@ class _Legend(folium.MacroElement):
             f"<span>{html.escape(label('geo_precision', g, lang))}</span></div>"
             for g in GEO_PRECISIONS
         )
+        reviews = (
+            f'<div class="rasd-legend-row" data-review="checked"><span class="rasd-legend-mark">\u2713</span>'
+            f"<span>{html.escape(label('review', 'verified', lang))} / {html.escape(label('review', 'edited', lang))}"
+            f"</span></div>"
+            f'<div class="rasd-legend-row" data-review="unreviewed"><span class="rasd-legend-mark">\u00b7</span>'
+            f"<span>{html.escape(t('map.legend_unreviewed', lang))}</span></div>"
+        )
         self.body = (
             f'<button type="button" class="rasd-legend-toggle" aria-expanded="true">'
             f"{html.escape(t('map.legend', lang))}</button>"
             f'<div class="rasd-legend-body"><h4>{html.escape(t("map.legend_weapon", lang))}</h4>{weapons}'
-            f'<h4>{html.escape(t("map.legend_precision", lang))}</h4>{precisions}</div>'
+            f'<h4>{html.escape(t("map.legend_precision", lang))}</h4>{precisions}'
+            f'<h4>{html.escape(t("map.legend_review", lang))}</h4>{reviews}</div>'
         )
 
 

@@ -524,3 +524,24 @@ def test_map_javascript_survives_being_sent_without_indentation_and_comments():
     assert not any(line.startswith("//") or line != line.strip() for line in sent.splitlines())
     assert all(f"\nfunction {name}(" in "\n" + sent for name in JS_FUNCTIONS)
     assert "</style" not in web_asset("rasd_map.css").lower() and "/*" not in web_asset("rasd_map.css")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_review_status_travels_to_the_marker_the_popup_and_the_legend(lang):
+    events = fake_events_frame(12, seed=3).assign(review=["verified", "edited", "unreviewed"] * 4)
+    payload = mapview.event_payload(events, lang=lang)
+    assert [row[6] for row in payload.rows] == [1, 2, 0] * 4
+    html = build_map(events, lang=lang).get_root().render()
+    # The icon class names the status, the popup's meta line shows its label, the legend explains the tick.
+    assert '"rasd-icon rasd-review-" + cfg.reviewCodes[s]' in mapview.web_asset("rasd_map.js")
+    assert "cfg.reviews[r[6]]" in mapview.web_asset("rasd_map.js")
+    assert t("map.legend_review", lang) in html and label("review", "verified", lang) in html
+
+
+def test_icons_of_every_weapon_and_precision_are_distinct_in_the_cache():
+    # The cache key spans every location precision (five since roads were added), so no two symbols collide.
+    source = mapview.web_asset("rasd_map.js")
+    assert "(w * cfg.sizes.length + g) * cfg.reviews.length + s" in source
+    (cfg, _data, _options), = [args[1:] for args in calls(build_map(fake_events_frame(5)).get_root().render(), "rasdEvents")]
+    assert len(cfg["sizes"]) == len(cfg["precisions"]) == len(GEO_PRECISIONS) == 5
+    assert len(cfg["reviews"]) == len(cfg["reviewCodes"]) == 4

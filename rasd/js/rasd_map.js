@@ -123,7 +123,7 @@ function rasdEvents(map, cfg, data, clusterOptions) {
         place.textContent = placeText(r);
         var meta = document.createElement("div");
         meta.className = "rasd-popup-meta";
-        meta.textContent = cfg.precisions[r[3]] + " \u00b7 #" + r[5];
+        meta.textContent = cfg.precisions[r[3]] + " \u00b7 " + cfg.reviews[r[6]] + " \u00b7 #" + r[5];
         box.appendChild(head);
         box.appendChild(place);
         box.appendChild(meta);
@@ -139,12 +139,14 @@ function rasdEvents(map, cfg, data, clusterOptions) {
         return true;
     }
     var icons = [];
-    function icon(w, g) {
-        var k = w * 4 + g;
+    // One icon per weapon, location precision and review status (s defaults to the first, unreviewed).
+    function icon(w, g, s) {
+        s = s || 0;
+        var k = (w * cfg.sizes.length + g) * cfg.reviews.length + s;
         if (!icons[k]) {
             var size = cfg.sizes[g];
             icons[k] = L.divIcon({
-                html: cfg.icons[w][g], className: "rasd-icon",
+                html: cfg.icons[w][g], className: "rasd-icon rasd-review-" + cfg.reviewCodes[s],
                 iconSize: [size, size], iconAnchor: [size / 2, size / 2],
                 popupAnchor: [0, -size / 2], tooltipAnchor: [0, -size / 2]
             });
@@ -161,7 +163,7 @@ function rasdEvents(map, cfg, data, clusterOptions) {
     var markers = new Array(rows.length);
     for (var i = 0; i < rows.length; i++) {
         var r = rows[i], p = places[r[0]];
-        var m = L.marker([p[0], p[1]], {icon: icon(r[2], r[3]), keyboard: false});
+        var m = L.marker([p[0], p[1]], {icon: icon(r[2], r[3], r[6]), keyboard: false});
         m.rasdRow = r;
         markers[i] = m;
     }
@@ -211,7 +213,7 @@ function rasdSelected(map, events, selected) {
         }
         if (show && !symbol) {
             symbol = L.marker(where, {
-                icon: events.rasdIcon(marker.rasdRow[2], marker.rasdRow[3]),
+                icon: events.rasdIcon(marker.rasdRow[2], marker.rasdRow[3], marker.rasdRow[6]),
                 interactive: false, keyboard: false, pane: "rasdSelected"
             }).addTo(group);
         } else if (!show && symbol) {
