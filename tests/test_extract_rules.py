@@ -287,3 +287,21 @@ def test_the_same_day_and_the_place_of_the_attack_a_statement_is_timed_by():
     events = {e.place: e for e in _events(text, published=date(2020, 8, 15))}
     assert set(events) == {"baghdad-airport", "diwaniyah"}
     assert events["diwaniyah"].date == events["baghdad-airport"].date == date(2020, 8, 14)
+
+
+def test_strike_with_a_weapon_is_an_attack_and_a_follow_up_names_its_weapon():
+    # Written for this test: "ضرب" only with a weapon; the next paragraph says how it was made.
+    text = ("عنوان\n"
+            "أعلنت سرية قاصم الجبارين في بيان مساء الأحد أنها قامت بضرب شاحنة تابعة لرتل دعم لوجستي للقوات الأميركية "
+            "على الطريق الدولي في الناصرية.\n"
+            "وكشف مصدر أمني أن الاستهداف جرى من خلال تفجير عبوة ناسفة أدت إلى أضرار مادية.")
+    (event,) = _events(text, published=date(2020, 12, 20))
+    assert (event.place, event.weapon, event.target) == ("nasiriyah", "ied", "convoy")
+    # An army striking a faction is not this kind of "ضرب".
+    assert _events("عنوان\nضربت القوات العراقية مواقع للتنظيم في الأنبار.", published=date(2020, 12, 20)) == []
+
+
+def test_for_months_is_habitual_not_an_attack():
+    text = ("عنوان\n"
+            "يشار إلى أنه منذ أشهر تتعرض المنطقة الخضراء التي تضم السفارة الأميركية في بغداد إلى قصف صاروخي.")
+    assert _events(text, published=date(2020, 12, 20)) == []

@@ -71,6 +71,8 @@ _SINCE = re.compile(r"(?:^|\s)منذ(?:\s+[^\s,;]+){0,5}\s*$")
 # An undated attack told right after a dated one in the same sentence happened within about a day of it.
 _SAME_SENTENCE_DAYS = 1
 _SAME_DAY = re.compile(r"(?:^|\s)(?:(?:في|من|ب)?\s*(?:نفس|ذات)\s+اليوم|(?:في|من)?\s*اليوم\s+(?:نفسه|ذاته))(?:\s|$|[,.،])")
+# A follow-up with no place tells more of the attack just told only within the next paragraph or so.
+_FOLLOW_UP_LINES = 3
 # Only an attack this close to the article's date is the lead story undated attacks are dated by.
 _LEAD_DAYS = 7
 
@@ -560,6 +562,7 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
         governorate_of=gaz.governorate,
     )
     found: list[tuple[Event, str]] = []
+    told_last: list[tuple[Event, str]] = []
     lead: DateRange | None = None
     previous: tuple[int, DateRange, int] | None = None
     for st in _statements(text, ctx, lex):
@@ -591,7 +594,17 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
         found += events
         # "أعلن الحرس الثوري، فجر اليوم، إطلاق عشرات الصواريخ على القواعد الأمريكية": a dated attack with
         # no place of its own still dates the statements that go on to place it.
-        placeless = not events and not lex.negative.search(ctx.folded.slice(st.start, st.end))
+        folded_st = ctx.folded.slice(st.start, st.end)
+        placeless = not events and not lex.negative.search(folded_st)
+        if (placeless and told_last and not ctx.mentions.any_within(st.start, st.end)
+                and text.count("\n", told_last[0][0].sources[0].end, st.start) <= _FOLLOW_UP_LINES):
+            # "وجرى من خلال تفجير عبوة ناسفة": a follow-up naming no place tells how the attack just told was made.
+            weapon = _first_cue(folded_st, lex.weapons)
+            for e, _ in told_last:
+                if e.weapon == "unknown" and weapon:
+                    e.weapon = weapon
+        if events:
+            told_last = events
         if (events or placeless) and own is not None and own.precision != "unknown":
             previous = (sentence, own, st.end)
             if lead is None and _is_recent(own, ctx.reference):

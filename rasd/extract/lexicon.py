@@ -63,6 +63,13 @@ STRONG_TRIGGERS = (
     # active participles of the attack verb: "أطلق عشرات الصواريخ، مستهدفاً القواعد"
     "مستهدفة", "مستهدفا", "مستهدفاً", "مستهدفين", "مستهدفتين", "مستهدفتان", "تصدت", "تصدى", "تصدتا", "تصدوا", "أصابت", "أصاب",
 )
+# "ضرب" is also what armies do to factions: an attack word only with a weapon as its subject or object
+# ("ضرب صاروخان أراضي المطار", "ضربت عبوة ناسفة رتلا", "بضرب شاحنة لرتل").
+STRIKE_SUBJECTS = ("صاروخ", "صاروخان", "صاروخين", "صواريخ", "هجوم", "هجوم صاروخي", "عبوة", "عبوتان", "قذيفة",
+                   "قذيفتان", "قذائف", "طائرة مسيرة", "مسيرة", "مسيرتان", "طائرتان مسيرتان", "رتل", "رتلا",
+                   "شاحنة", "شاحنات")
+STRIKE_TRIGGERS = tuple(f"{verb} {noun}" for verb in ("ضرب", "ضربت", "بضرب", "ضربا", "ضربتا")
+                        for noun in STRIKE_SUBJECTS)
 # Plural or habitual mentions: they group clauses but never make an event on their own.
 WEAK_NOUN_STEMS = ("هجمات", "استهدافات", "اعتداءات", "تفجيرات", "عمليات قصف", "ضربات", "عمليات استهداف")
 WEAK_TRIGGERS = (
@@ -109,6 +116,8 @@ VAGUE = (
     "بشكل شبه يومي", "شبه يومي", "بوتيرة يومية", "يوميا", "يكاد لا يمر", "كثيرا ما", "غالبا ما", "عادة ما",
     "على غرار", "مرات سابقة", "عدة مرات", "عدة قواعد", "عدة مناسبات", "مثل", "في الأشهر الأخيرة",
     "بين الحين والآخر", "متكررة", "المتكررة", "ما يجري", "ما تزال تتعرض", "لا تزال تتعرض",
+    # "منذ أشهر تتعرض المنطقة الخضراء": for months, again and again.
+    "منذ أشهر", "منذ شهور", "منذ أسابيع", "منذ سنوات", "منذ أعوام", "منذ فترة", "على مدى أشهر", "طوال أشهر",
 )
 ANCHORS = ("آخرها", "أحدثها", "آخر حادثة", "أحدث هجوم", "آخر هجوم", "في أحدث")
 # Words saying the target is US or coalition.
@@ -274,7 +283,8 @@ def lexicon() -> Lexicon:
     wounded_words = _alternation(("إصابة", "اصابة", "جرح", "أصيب", "إصابات"))
     return Lexicon(
         strong=compile_words(
-            STRONG_TRIGGERS + inflected(STRONG_VERB_STEMS, VERB_SUFFIXES) + inflected(STRONG_NOUN_STEMS, NOUN_SUFFIXES)
+            STRONG_TRIGGERS + STRIKE_TRIGGERS + inflected(STRONG_VERB_STEMS, VERB_SUFFIXES)
+            + inflected(STRONG_NOUN_STEMS, NOUN_SUFFIXES)
         ),
         strong_verbs=compile_words(inflected(STRONG_VERB_STEMS, VERB_SUFFIXES)),
         condemn=compile_words(CONDEMN),
