@@ -90,9 +90,14 @@ class Boundaries:
     governorates: dict[str, Any]
 
 
-# A row is [place index, day offset or null, weapon, geo precision, date precision, "event id"] (indexes
-# into WEAPONS, GEO_PRECISIONS, DATE_PRECISIONS); a place is [lat, lon, label index]; an event's day is
-# day0 + offset days after 1970-01-01. Shared tables keep the bytes per event low: events repeat places.
+# The fields of one payload row, in order (rasd_map.js reads them by these positions).
+PAYLOAD_ROW = ("place", "day", "weapon", "geo_precision", "date_precision", "id", "review")
+
+
+# A row is [place index, day offset or null, weapon, geo precision, date precision, "event id", review]
+# (indexes into WEAPONS, GEO_PRECISIONS, DATE_PRECISIONS, REVIEW_STATUSES); a place is [lat, lon, label
+# index]; an event's day is day0 + offset days after 1970-01-01. Shared tables keep the bytes per event
+# low: events repeat places.
 @dataclass(frozen=True, slots=True)
 class MapPayload:
     """What the browser needs to draw the events: place and label tables and one short row per event."""

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from geo.gazetteer import default_gazetteer
 from rasd.filters import Filters
 from rasd.i18n import t
+from rasd.mapview import PAYLOAD_ROW
 from rasd.models import Article
 from rasd.store import Store
 from rasd.ui import text as ui_text
@@ -129,7 +130,7 @@ def map_event_ids(at: AppTest) -> list[str]:
     script = json.loads(element.proto.json_args)["script"]
     at_payload = script.index('{"places":')
     payload, _ = json.JSONDecoder().raw_decode(script, at_payload)
-    return [row[-1] for row in payload["rows"]]
+    return [row[PAYLOAD_ROW.index("id")] for row in payload["rows"]]
 
 
 # The pages.

@@ -151,6 +151,16 @@ def test_merge_split_and_the_audit_export(env):
     ids = {line["id"] for line in _list(db, users)}
     assert b not in ids and {a, multi.id, new_id} <= ids
     _one_line_error(rasd("review", "merge", a, a, "--by", "alice", db=db, users=users), contains="itself")
+    # Several at once: every id is checked first, so an unknown last id merges nothing.
+    c, d = [i for i in ids if i not in {a, multi.id, new_id}][:2]
+    _one_line_error(rasd("review", "merge", a, c, "ffffffffffff", "--by", "alice", db=db, users=users),
+                    contains="no event 'ffffffffffff'")
+    assert c in {line["id"] for line in _list(db, users)}
+    three = rasd("review", "merge", a, c, d, "--by", "alice", db=db, users=users)
+    assert three.returncode == 0, three.stderr
+    assert [(d["action"], d["event"]) for d in map(json.loads, three.stdout.splitlines())] == [("merge", a)] * 2
+    left = {line["id"] for line in _list(db, users)}
+    assert a in left and not {c, d} & left
 
     out = db.parent / "audit.csv"
     proc = rasd("export", "--format", "audit", "--output", out, db=db, users=users)
@@ -158,7 +168,8 @@ def test_merge_split_and_the_audit_export(env):
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert list(rows[0]) == ["decision", "when", "who", "action", "event", "other_event", "article", "before",
                              "after", "comment", "state"]
-    assert [(r["who"], r["action"], r["event"]) for r in rows] == [("alice", "merge", a), ("alice", "split", multi.id)]
+    assert [(r["who"], r["action"], r["event"]) for r in rows] == [
+        ("alice", "merge", a), ("alice", "split", multi.id), ("alice", "merge", a), ("alice", "merge", a)]
     assert rows[0]["other_event"] == b and rows[0]["comment"] == "'=1+1"
     assert json.loads(rows[1]["after"])["new_event"] == new_id
     assert rasd("review", "orphaned", db=db, users=users).stdout == ""

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Dialog, Frame, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Dialog, Frame, Page
 
 import hostile
 from e2e_support import (
@@ -37,7 +37,6 @@ from e2e_support import (
     StreamlitServer,
     ingest,
     injection_report,
-    launch_chromium,
     markup_from,
     open_settled,
     pointing_outside,
@@ -69,13 +68,14 @@ MAX_CLUSTER_CLICKS = 6
 ARABIC = re.compile("[\u0600-\u06ff]")
 EVENT_REF = re.compile(r"#([0-9a-f]{6,40})\s*$")
 
-# Event ids of the markers in the map's cluster layers (each marker carries its payload row, id last).
+# Event ids of the markers in the map's cluster layers (each marker carries its payload row; the id is field 5, see
+# rasd.mapview.PAYLOAD_ROW).
 DRAWN_IDS = """() => {
     const groups = [];
     for (const key of Object.keys(window)) {
         try { if (window[key] instanceof L.MarkerClusterGroup) { groups.push(window[key]); } } catch (e) {}
     }
-    return groups.flatMap(g => g.getLayers().map(m => m.rasdRow ? String(m.rasdRow[m.rasdRow.length - 1]) : null));
+    return groups.flatMap(g => g.getLayers().map(m => m.rasdRow ? String(m.rasdRow[5]) : null));
 }"""
 # Events a person sees: single markers plus the number written on each cluster.
 VISIBLE_COUNT = """() => {
@@ -172,17 +172,6 @@ def _serve(db: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Ite
 def app_server(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
     """The app on the test database."""
     yield from _serve(e2e_db, tmp_path_factory, "e2e-server")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's headless Chromium."""
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="session")

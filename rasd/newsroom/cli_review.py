@@ -82,8 +82,8 @@ def add_commands(commands: Any) -> None:
                       help="the version you reviewed; the edit is refused if the event changed since")
     edit.set_defaults(run=_review_edit)
 
-    merge = with_editor(actions.add_parser("merge", help="make two events one attack (the first keeps its id)"))
-    merge.add_argument("ids", nargs=2, metavar="ID")
+    merge = with_editor(actions.add_parser("merge", help="make two or more events one attack (the first keeps its id)"))
+    merge.add_argument("ids", nargs="+", metavar="ID", help="the event that stays, then the events merged into it")
     merge.set_defaults(run=_review_merge)
 
     split = with_editor(actions.add_parser("split", help="take one article's report out of an event"))
@@ -204,9 +204,17 @@ def _review_edit(args: argparse.Namespace) -> int:
 def _review_merge(args: argparse.Namespace) -> int:
     from rasd.newsroom.review import Review
 
+    if len(args.ids) < 2:
+        raise ReviewError("merge needs at least two event ids: the one that stays, then those merged into it")
     editor = _editor(args)
-    decision = Review(_store(args)).merge(args.ids[0], args.ids[1], by=editor, comment=args.comment)
-    _write([_decision_record(decision)], (), "jsonl")
+    review = Review(_store(args))
+    # Every id is checked before the first merge, so a typo in the last one leaves nothing half done.
+    for event_id in args.ids:
+        if review.event(event_id) is None:
+            raise ReviewError(f"no event {event_id[:40]!r}")
+    # One decision per event folded in, each checked and recorded on its own, in the order given.
+    decisions = [review.merge(args.ids[0], other, by=editor, comment=args.comment) for other in args.ids[1:]]
+    _write([_decision_record(d) for d in decisions], (), "jsonl")
     return 0
 
 

@@ -71,6 +71,11 @@ def event_details(row: pd.Series, event: Event | None, *, lang: str) -> None:
         show(div(strong(link(url, isolated(outlet)))), block(title, lang="ar"))
         if source.evidence:
             show(block(source.evidence, lang="ar", extra_class="rasd-evidence"))
+    # The audit trail is public: readers see who checked or changed an event, when, and why.
+    from rasd.ui.reviewing import history  # reviewing imports this module's article_choice
+
+    with st.expander(t("review.history", lang), expanded=False):
+        history(str(row["id"]), lang)
 
 
 def article_details(article: Article, flags: list[str], events: list[Event], frame: pd.DataFrame, *,
