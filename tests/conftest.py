@@ -25,3 +25,19 @@ def pytest_runtest_makereport(item, call):
 def seeds_dir() -> Path:
     """The project's seed article folder."""
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, one for the whole run: Playwright's sync API cannot start twice in one thread,
+    so every browser test module shares this one (each test still opens its own context or page)."""
+    from playwright.sync_api import sync_playwright
+
+    from e2e_support import launch_chromium
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -241,3 +241,50 @@ def flaky(good: Response, *, failures: int) -> Handler:
         h._send(response)  # type: ignore[attr-defined]
 
     return handle
+
+
+def never(release: threading.Event, *, longest: float = 60.0) -> Handler:
+    """Take the request and never answer it (until `release` is set, or `longest` seconds, so a test run ends)."""
+
+    def handle(h: BaseHTTPRequestHandler) -> None:
+        release.wait(longest)
+        h.close_connection = True
+
+    return handle
+
+
+def sized(total: int, *, declared: bool, content_type: str = "text/html; charset=utf-8",
+          chunk: int = 256 * 1024) -> Handler:
+    """A body of `total` bytes streamed in chunks (never held whole): with its Content-Length, or chunked without."""
+    block = b"<p>" + "خبر ".encode("utf-8") * (chunk // 8) + b"</p>\n"
+
+    def handle(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", content_type)
+        if declared:
+            h.send_header("Content-Length", str(total))
+        else:
+            h.send_header("Transfer-Encoding", "chunked")
+        h.end_headers()
+        sent = 0
+        while sent < total:
+            piece = block[: total - sent]
+            h.wfile.write(piece if declared else f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            sent += len(piece)
+        if not declared:
+            h.wfile.write(b"0\r\n\r\n")
+
+    return handle
+
+
+def png_bytes() -> bytes:
+    """A real (tiny, 4x1 red) PNG image."""
+    import struct
+    import zlib
+
+    def part(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"\x00" + b"\xff\x00\x00" * 4
+    return (b"\x89PNG\r\n\x1a\n" + part(b"IHDR", struct.pack(">IIBBBBB", 4, 1, 8, 2, 0, 0, 0))
+            + part(b"IDAT", zlib.compress(rows)) + part(b"IEND", b""))

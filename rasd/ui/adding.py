@@ -8,6 +8,7 @@ through rasd.ui.text.show().
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -152,7 +153,7 @@ def _preview_paste() -> None:
     # A new preview replaces the one waiting, whether or not it succeeds.
     st.session_state.pop(K_PENDING, None)
     ss = st.session_state
-    if not str(ss.get(K_TEXT) or "").strip():
+    if not _has_visible_text(ss.get(K_TEXT)):
         _say(Flash("notice", "add.need_text"))
         return
     try:
@@ -252,3 +253,9 @@ def _discard() -> None:
 
 def _say(note: Flash) -> None:
     layout.say(K_FLASH, note)
+
+
+def _has_visible_text(value: object) -> bool:
+    """False for nothing, spaces, or only invisible marks (RLM, LRM, zero-width, BOM: what a copy from an RTL page
+    often carries), which are an empty paste too, not a text in another language."""
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in str(value or ""))

@@ -45,13 +45,19 @@ def say(channel: str, note: Flash) -> None:
 
 
 def show_said(channel: str, *, lang: str) -> None:
-    """The messages kept on a channel, once each: the sentence in the interface language, then any detail as text."""
+    """The messages kept on a channel, once each: the sentence in the interface language, then any detail as text.
+
+    They go in one container that is drawn even when there is nothing to say, so what follows keeps its place when
+    a message goes away on the next run (an open expander below would otherwise close, or another one open).
+    """
+    slot = st.container()
     for note in st.session_state.pop(channel, []):
         sentence = t(note.key, lang, **note.values)
         if note.detail:
-            show(strong(sentence), " ", isolated_runs(note.detail, rtl=is_rtl(lang)), kind=note.kind, lang=lang)
+            show(strong(sentence), " ", isolated_runs(note.detail, rtl=is_rtl(lang)), kind=note.kind, lang=lang,
+                 where=slot)
         else:
-            show(sentence, kind=note.kind, lang=lang)
+            show(sentence, kind=note.kind, lang=lang, where=slot)
 
 
 @dataclass(frozen=True)
@@ -114,8 +120,10 @@ def begin_newsroom(page: str) -> str:
     lang = state.current_lang()
     show_style(rtl=is_rtl(lang))
     st.title(t(f"page.{page}", lang))
-    for details in st.session_state.pop(_CALLBACK_ERRORS, []):
-        _error(*details)
+    # In a container that is always there: the page below keeps its place when the errors are gone (show_said).
+    with st.container():
+        for details in st.session_state.pop(_CALLBACK_ERRORS, []):
+            _error(*details)
     return lang
 
 

@@ -80,12 +80,14 @@ def page_of(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     total = len(rows)
     pages = max(1, math.ceil(total / PAGE_SIZE))
     show(t("count.events", lang, n=total), kind="summary", lang=lang)
+    # The picker's slot is there even without a picker: the cards keep their places when a decision leaves one page.
+    slot = st.container()
     if pages == 1:
         return rows
     numbers = list(range(1, pages + 1))
     if st.session_state.get(K_PAGE) not in numbers:
         st.session_state[K_PAGE] = 1
-    page = st.selectbox(t("review.page", lang), numbers, key=K_PAGE,
+    page = slot.selectbox(t("review.page", lang), numbers, key=K_PAGE,
                         format_func=lambda p: f"{(p - 1) * PAGE_SIZE + 1}\u2013{min(p * PAGE_SIZE, total)} / {total}")
     return rows.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
 
@@ -101,7 +103,9 @@ def event_card(row: pd.Series, editor: Editor, lang: str, events: pd.DataFrame) 
     """One event: what it says, its evidence in each article, Verify/Reject, Edit, Merge/Split, its history."""
     event_id = str(row["id"])
     event = data.review_event(event_id)
-    with st.container(border=True):
+    # Keyed by the event: the browser keeps an open Edit or Merge box with its event, not at its position, so
+    # a message or a card that goes away above it (after a decision) cannot close it or open another card's.
+    with st.container(border=True, key=_key(event_id, "card")):
         _summary(row, lang)
         if event is not None:
             _evidence(event, lang)
