@@ -9,7 +9,7 @@ Copies differ only in their file name. `extract_events` (extraction + merging) a
 size; the time ratio between the largest and the smallest size shows whether the cost grows linearly.
 --article-bytes times `extract_article` on one article made of a seed sentence repeated to each size
 (the sizes' time growth per 10x of text is printed; linear is 10x).
-With --read-events N, the store is filled with N synthetic events and the app's reads are timed.
+With --read-events N, a store of N synthetic events (bench/make_store.py) is made and the app's reads are timed.
 """
 
 from __future__ import annotations
@@ -17,20 +17,22 @@ from __future__ import annotations
 import argparse
 import math
 import dataclasses
-import random
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from make_store import make_store  # noqa: E402
 
 from rasd.articles import load_articles  # noqa: E402
 from rasd.extract.merging import merge_events  # noqa: E402
 from rasd.extract.extraction import extract_article, extract_events  # noqa: E402
-from rasd.models import Article, Event, Source  # noqa: E402
+from rasd.models import Article, Event  # noqa: E402
 from rasd.store import Store  # noqa: E402
 
 BASELINE = 100
@@ -119,45 +121,19 @@ def bench_article_size(seeds: list[Article], sizes: list[int]) -> None:
               f"i.e. x{10 ** exponent:.1f} per 10x of text (goal <= 12x)")
 
 
-def synthetic_events(n: int, files: list[str], store: Store) -> list[Event]:
-    """n distinct events spread over the gazetteer's places and 2015-2024, each with one or two sources."""
-    rng = random.Random(7)
-    places = list(store.gazetteer.places)
-    weapons = ("drone", "rocket", "mortar", "ied", "gunfire", "unknown")
-    events = []
-    for i in range(n):
-        place = rng.choice(places)
-        day = date(2015, 1, 1) + timedelta(days=rng.randrange(3650))
-        sources = [
-            Source(article=rng.choice(files), evidence=f"جملة الدليل رقم {i} " * 4, outlet="Bench Outlet")
-            for _ in range(rng.choice((1, 1, 2)))
-        ]
-        events.append(Event(
-            date=day, date_earliest=day, date_latest=day, date_precision="day", place=place.id,
-            place_name=place.name_en, lat=place.lat, lon=place.lon, geo_precision="site",
-            governorate=place.governorate, weapon=rng.choice(weapons), projectiles=rng.choice((None, 2, 6)),
-            killed=rng.choice((None, 0, 1)), wounded=None, sources=sources, id=f"bench{i:07d}",
-        ))
-    return events
-
-
-def bench_reads(seeds: list[Article], n_events: int) -> None:
-    """Fill a store with n synthetic events and time every read the app makes."""
+def bench_reads(n_events: int) -> None:
+    """Make a store of n synthetic events (bench/make_store.py) and time every read the app makes."""
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "reads.sqlite")
-        articles = replicate(seeds, 1000)
-        store.ingest(articles)
-        events = synthetic_events(n_events, [a.file for a in articles], store)
-        with store._transaction() as conn:
-            t_write, _ = timed(lambda: store._write_events(conn, events))
+        t_write, store = timed(lambda: make_store(Path(tmp) / "reads.sqlite", n_events))
+        middle = store.events_frame()["id"].iloc[n_events // 2] if n_events else ""
         print()
-        print(f"store reads with {n_events} events (write {t_write:.2f} s)")
+        print(f"store reads with {n_events} synthetic events (make_store {t_write:.2f} s)")
         for label, fn in [
             ("events_frame()", store.events_frame),
             ("sources_frame()", store.sources_frame),
             ("articles_frame()", store.articles_frame),
             ("counts()", store.counts),
-            ("event(id)", lambda: store.event(events[n_events // 2].id)),
+            ("event(id)", lambda: store.event(middle)),
             ("events()", store.events),
         ]:
             seconds, _ = timed(fn)
@@ -178,7 +154,7 @@ def main() -> None:
     if args.article_bytes:
         bench_article_size(loaded.articles, sorted(args.article_bytes))
     if args.read_events:
-        bench_reads(loaded.articles, args.read_events)
+        bench_reads(args.read_events)
 
 
 if __name__ == "__main__":

@@ -1,27 +1,24 @@
-"""Map payload and speed: Rasd's map beside the naive one-Marker-per-event app, in the same run.
+"""Map payload and speed: the app's map beside the naive one-Marker-per-event map, in the same run.
 
-For each size (default 10,000 and 100,000 synthetic events over Iraq, 2019-2024, from rasd.synthetic):
-- html: bytes of the map rendered as a standalone page;
-- build / render: seconds to build the folium map from the frame, and for `m.get_root().render()`;
-- first / rerun / filter: full page runs under Streamlit's AppTest of bench/rasd_app.py and
-  bench/naive_app.py (the frame is built once through st.cache_resource, the map drawn with st_folium):
-  the first run (includes building the frame), a plain rerun, and a rerun after a weapon filter change
-  (all weapons -> all but rockets).
+For each size (default 10,000 and 100,000 synthetic events over Iraq, 2019-2024, a store made by
+bench/make_store.py and kept in bench/out/stores/):
+- html: bytes of the map of every event in the store rendered as a standalone page;
+- build / render: seconds to build the folium map from the store's events frame, and for
+  `m.get_root().render()`;
+- first / rerun / filter: full page runs under Streamlit's AppTest with $RASD_DB pointing at the store:
+  `app.py` itself (the map page users open) and bench/baseline_app.py `?layer=naive`: the first run
+  (includes reading the store), a plain rerun, and a rerun after a weapon filter change (all weapons -> all
+  but rockets; Rasd's sidebar filter, the naive page's multiselect).
 Goals: at 10k the HTML is at most 1/20 of the naive app's and reruns are at least 10x faster; at 100k a
 filter change reruns in under a second. The naive app takes minutes at 100k and is skipped there
-unless --naive-100k is given (the output says so).
-
-Browser timing (time until markers are visible in headless Chromium, for 1,000 and 10,000 events) is
-not measured here. It plugs in as one more function returning `Row`s, called from `main()`: both apps
-read `?n=`, so a driver can serve `bench/rasd_app.py` or `bench/naive_app.py` with `streamlit run`, open
-`/?n=1000`, and wait inside `iframe[title="streamlit_folium.st_folium"]` for `.rasd-icon, .rasd-cluster`
-(Rasd) or `.leaflet-marker-icon` (naive); `Row` has a `browser_s` field for it.
+unless --naive-100k is given (the output says so). Time in a browser is bench/bench_browser.py's.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -30,14 +27,18 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from naive_app import naive_map  # noqa: E402
+from baseline_app import naive_map  # noqa: E402
+from make_store import cached_store  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from rasd.mapview import build_map  # noqa: E402
-from rasd.synthetic import fake_events_frame  # noqa: E402
+from rasd.store import Store  # noqa: E402
 from rasd.vocab import WEAPONS  # noqa: E402
 
-APPS = {"rasd": BENCH / "rasd_app.py", "naive": BENCH / "naive_app.py"}
+ROOT = BENCH.parent
+# The app users run, and the naive baseline; each with the query it opens and the key of its weapon filter.
+APPS = {"rasd": (ROOT / "app.py", {}, "sb.weapon"),
+        "naive": (BENCH / "baseline_app.py", {"layer": "naive"}, "weapons")}
 BUILDERS = {"rasd": build_map, "naive": naive_map}
 FILTERED = [w for w in WEAPONS if w != "rocket"]
 HTML_GOAL = 20
@@ -57,7 +58,6 @@ class Row:
     first_run_s: float | None = None
     rerun_s: float | None = None
     filter_rerun_s: float | None = None
-    browser_s: float | None = None
     note: str = ""
 
 
@@ -67,23 +67,25 @@ def _timed(fn):
     return value, time.perf_counter() - start
 
 
-def measure_server(row: Row) -> None:
-    """HTML bytes, build and render time of the folium map for row.n events."""
-    events = fake_events_frame(row.n)
+def measure_server(row: Row, db: Path) -> None:
+    """HTML bytes, build and render time of the folium map of the store's events."""
+    events = Store(db, create=False).events_frame()
     m, row.build_s = _timed(lambda: BUILDERS[row.app](events))
     html, row.render_s = _timed(lambda: m.get_root().render())
     row.html_bytes = len(html.encode("utf-8"))
 
 
-def measure_page(row: Row, *, timeout: float) -> None:
-    """First run, plain rerun and filter-change rerun of the bench app under AppTest."""
-    at = AppTest.from_file(str(APPS[row.app]), default_timeout=timeout)
-    at.query_params["n"] = str(row.n)
+def measure_page(row: Row, db: Path, *, timeout: float) -> None:
+    """First run, plain rerun and filter-change rerun of the app on the store under AppTest."""
+    script, query, weapon_key = APPS[row.app]
+    os.environ["RASD_DB"] = str(db)
+    at = AppTest.from_file(str(script), default_timeout=timeout)
+    at.query_params.update(query)
     _, row.first_run_s = _timed(at.run)
     if at.exception:
         raise RuntimeError(f"{row.app} app failed: {at.exception[0].message}")
     _, row.rerun_s = _timed(at.run)
-    _, row.filter_rerun_s = _timed(lambda: at.multiselect(key="weapons").set_value(FILTERED).run())
+    _, row.filter_rerun_s = _timed(lambda: at.multiselect(key=weapon_key).set_value(FILTERED).run())
     if at.exception:
         raise RuntimeError(f"{row.app} app failed after the filter change: {at.exception[0].message}")
 
@@ -98,10 +100,10 @@ def _fmt(value: float | int | None, unit: str) -> str:
 
 def print_table(rows: list[Row]) -> None:
     """The measurements, one line per app and size."""
-    header = ("events", "app", "html", "build", "render", "first run", "rerun", "filter rerun", "browser")
+    header = ("events", "app", "html", "build", "render", "first run", "rerun", "filter rerun")
     lines = [header] + [
         (f"{r.n:,}", r.app, _fmt(r.html_bytes, "bytes"), _fmt(r.build_s, "s"), _fmt(r.render_s, "s"),
-         _fmt(r.first_run_s, "s"), _fmt(r.rerun_s, "s"), _fmt(r.filter_rerun_s, "s"), _fmt(r.browser_s, "s"))
+         _fmt(r.first_run_s, "s"), _fmt(r.rerun_s, "s"), _fmt(r.filter_rerun_s, "s"))
         for r in rows
     ]
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
@@ -153,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows: list[Row] = []
     for n in args.sizes:
+        db = cached_store(n)
         for app in ("rasd", "naive"):
             row = Row(n=n, app=app)
             rows.append(row)
@@ -161,9 +164,9 @@ def main(argv: list[str] | None = None) -> int:
                             "(run with --naive-100k to measure it)")
                 continue
             print(f"measuring {app} at {n:,} events ...", file=sys.stderr, flush=True)
-            measure_server(row)
+            measure_server(row, db)
             if not args.no_page:
-                measure_page(row, timeout=args.timeout)
+                measure_page(row, db, timeout=args.timeout)
     print_table(rows)
     print_ratios(rows)
     if args.json:
