@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -576,3 +577,26 @@ def test_the_page_style_leaves_little_space_above_the_title() -> None:
     title = re.search(r'\[data-testid="stMain"\] h1 \{ font-size: ([\d.]+)rem;', css)
     assert title and float(title.group(1)) <= 2.2
     assert '[data-testid="stSidebar"], ' in ui_text.rtl_css(rtl=True) and '[data-testid="stSidebar"], ' not in css
+
+
+def test_the_cache_stamp_ignores_an_empty_wal_and_follows_writes(tmp_path: Path) -> None:
+    # SQLite makes an empty -wal when a reader connects and removes it when the last one leaves.
+    from rasd.ui.data import stamp
+
+    db = tmp_path / "s.sqlite"
+    Store(db)
+    before = stamp(db)
+    wal = Path(f"{db}-wal")
+    wal.write_bytes(b"")
+    assert stamp(db) == before
+    wal.unlink()
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('probe', ?)", (str(before),))
+        conn.commit()
+        # The write sits in the WAL while a connection is open: the stamp moves.
+        assert wal.stat().st_size > 0
+        assert stamp(db) != before
+    finally:
+        conn.close()

@@ -169,11 +169,13 @@ function rasdEvents(map, cfg, data, clusterOptions) {
     }
     cluster.on("mouseover", function (e) { if (prepare(e.layer)) { e.layer.openTooltip(); } });
     cluster.on("click", function (e) { if (prepare(e.layer)) { e.layer.openPopup(); } });
+    // On the map first: markercluster 1.4 checks every pending marker against the whole list otherwise (quadratic).
+    cluster.addTo(map);
+    // Set only now: going on the map reports an empty batch ("0 of 0 done"), which is not the markers loaded.
+    // addLayers reads the option when it starts, and reports once even for no markers at all.
     cluster.options.chunkProgress = function (done, total) {
         if (done >= total) { cluster.rasdLoaded = true; cluster.fire("rasdloaded"); }
     };
-    // On the map first: markercluster 1.4 checks every pending marker against the whole list otherwise (quadratic).
-    cluster.addTo(map);
     cluster.addLayers(markers);
     cluster.rasdLatLngs = function () {
         return rows.map(function (r) { return [places[r[0]][0], places[r[0]][1]]; });

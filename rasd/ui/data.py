@@ -73,7 +73,13 @@ def _build(path: Path, *, lang: str) -> None:
 def stamp(path: Path) -> Stamp:
     """What the cached frames are keyed on: the path and the change times of the database and its WAL."""
     wal = Path(f"{path}-wal")
-    wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
+    try:
+        info = wal.stat()
+    except FileNotFoundError:
+        info = None
+    # SQLite creates an empty WAL when a connection opens and deletes it when the last one closes: only a WAL
+    # holding writes says the data changed, or every reader coming and going would empty the cache.
+    wal_mtime = info.st_mtime_ns if info is not None and info.st_size > 0 else 0
     return str(path), path.stat().st_mtime_ns, wal_mtime
 
 
