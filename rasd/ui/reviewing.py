@@ -9,7 +9,7 @@ edit is sent with the version the form was loaded at, so a change someone else s
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -380,13 +380,8 @@ def _reject(editor: Editor, event_id: str) -> None:
 def _status(kind: str, editor: Editor, event_id: str) -> None:
     comment = str(st.session_state.get(_key(event_id, "comment")) or "")
     review = data.review()
-    try:
-        (review.verify if kind == "verify" else review.reject)(event_id, by=editor, comment=comment)
-    except AuthError:
-        _say(Flash("error", "auth.expired"))
-        return
-    except ReviewError as e:
-        _say(Flash("error", "review.not_saved", detail=str(e)))
+    if _attempt(event_id, lambda: (review.verify if kind == "verify" else review.reject)(
+            event_id, by=editor, comment=comment)) is None:
         return
     st.session_state.pop(_key(event_id, "comment"), None)
     _forget(event_id)
@@ -405,17 +400,9 @@ def _save_edit(editor: Editor, event_id: str) -> None:
         _say(Flash("notice", "review.nothing_changed", {"id": event_id}))
         return
     comment = str(ss.get(_form_key(event_id, "comment")) or "")
-    try:
-        data.review().edit(event_id, by=editor, changes=changes, comment=comment, expected_version=int(version))
-    except ConflictError as e:
-        # The form keeps what was typed; Reload shows the saved values to start again from.
-        _say(Flash("error", "review.conflict", {"id": event_id}, detail=str(e)))
-        return
-    except AuthError:
-        _say(Flash("error", "auth.expired"))
-        return
-    except ReviewError as e:
-        _say(Flash("error", "review.not_saved", detail=str(e)))
+    # On a conflict the form keeps what was typed; Reload shows the saved values to start again from.
+    if _attempt(event_id, lambda: data.review().edit(
+            event_id, by=editor, changes=changes, comment=comment, expected_version=int(version))) is None:
         return
     _forget(event_id)
     _say(Flash("success", "review.done_edit", {"id": event_id}))
@@ -431,16 +418,8 @@ def _merge(editor: Editor, event_id: str, version: int) -> None:
     theirs = frame.loc[frame["id"] == other, "version"]
     expected = (version, int(theirs.iloc[0])) if len(theirs) else None
     comment = str(st.session_state.get(_key(event_id, "comment")) or "")
-    try:
-        data.review().merge(event_id, other, by=editor, comment=comment, expected_versions=expected)
-    except ConflictError as e:
-        _say(Flash("error", "review.conflict", {"id": event_id}, detail=str(e)))
-        return
-    except AuthError:
-        _say(Flash("error", "auth.expired"))
-        return
-    except ReviewError as e:
-        _say(Flash("error", "review.not_saved", detail=str(e)))
+    if _attempt(event_id, lambda: data.review().merge(
+            event_id, other, by=editor, comment=comment, expected_versions=expected)) is None:
         return
     _forget(event_id)
     _forget(other)
@@ -451,19 +430,25 @@ def _merge(editor: Editor, event_id: str, version: int) -> None:
 def _split(editor: Editor, event_id: str, version: int) -> None:
     article = str(st.session_state.get(_key(event_id, "split")) or "")
     comment = str(st.session_state.get(_key(event_id, "comment")) or "")
-    try:
-        decision = data.review().split(event_id, article, by=editor, expected_version=version, comment=comment)
-    except ConflictError as e:
-        _say(Flash("error", "review.conflict", {"id": event_id}, detail=str(e)))
-        return
-    except AuthError:
-        _say(Flash("error", "auth.expired"))
-        return
-    except ReviewError as e:
-        _say(Flash("error", "review.not_saved", detail=str(e)))
+    decision = _attempt(event_id, lambda: data.review().split(
+        event_id, article, by=editor, expected_version=version, comment=comment))
+    if decision is None:
         return
     _forget(event_id)
     _say(Flash("success", "review.done_split", {"id": event_id, "new": str(decision.after.get("new_event", ""))}))
+
+
+def _attempt(event_id: str, write: Callable[[], Decision]) -> Decision | None:
+    """Run one review write; on a refusal say why (conflict, expired session, invalid) and return None."""
+    try:
+        return write()
+    except ConflictError as e:
+        _say(Flash("error", "review.conflict", {"id": event_id}, detail=str(e)))
+    except AuthError:
+        _say(Flash("error", "auth.expired"))
+    except ReviewError as e:
+        _say(Flash("error", "review.not_saved", detail=str(e)))
+    return None
 
 
 def _forget(event_id: str) -> None:
