@@ -369,6 +369,7 @@ SETTLED = """() => {
     return !!app && app.dataset.testScriptState === "notRunning" && app.dataset.testConnectionState === "CONNECTED"
         && !document.querySelector('[data-stale="true"]') && !document.querySelector('[data-testid="stSkeleton"]');
 }"""
+TITLED = f"() => ({SETTLED})() && !!document.querySelector('[data-testid=\"stMain\"] h1')"
 SETTLE_MS = 120
 
 
@@ -377,13 +378,13 @@ def push_url(page: Page, path: str, *, timeout_ms: int = RUN_TIMEOUT_MS) -> None
     page.evaluate(PUSH_URL, path)
     page.wait_for_function(f"() => window.__rasdRan && ({SETTLED})()", timeout=timeout_ms)
     page.wait_for_timeout(SETTLE_MS)
-    page.wait_for_function(SETTLED, timeout=timeout_ms)
+    # Every page has a title; a frame between two runs can be settled and still empty (seen once in CI).
+    page.wait_for_function(TITLED, timeout=timeout_ms)
 
 
 def open_settled(page: Page, url: str, *, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
     """Load url and wait until the page has a title and its script run settled (quicker than wait_for_run)."""
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_function(f"() => ({SETTLED})() && !!document.querySelector('[data-testid=\"stMain\"] h1')",
-                           timeout=timeout_ms)
+    page.wait_for_function(TITLED, timeout=timeout_ms)
     page.wait_for_timeout(SETTLE_MS)
-    page.wait_for_function(SETTLED, timeout=timeout_ms)
+    page.wait_for_function(TITLED, timeout=timeout_ms)
