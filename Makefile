@@ -25,7 +25,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # Rebuilt when missing or older than the seeds, the catalogue, or the extractor and gazetteer that read them.
-EXTRACTION_SOURCES := $(wildcard seeds/*.txt) seeds/articles.csv $(wildcard rasd/*.py rasd/extract/*.py rasd/extract/data/* geo/*.py geo/*.csv geo/data/*)
+EXTRACTION_SOURCES := $(wildcard seeds/*.txt) seeds/articles.csv $(wildcard rasd/*.py rasd/store/*.py rasd/extract/*.py rasd/extract/data/* geo/*.py geo/*.csv geo/data/*)
 
 $(DB): $(EXTRACTION_SOURCES) | $(VENV)/.installed
 	rm -f $(DB) $(DB)-wal $(DB)-shm

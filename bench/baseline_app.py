@@ -19,8 +19,8 @@ import folium.plugins
 import pandas as pd
 from folium.template import Template
 
-from rasd import offline
-from rasd.mapview import DEFAULT_CENTER, DEFAULT_ZOOM, MAX_ZOOM, MIN_ZOOM
+from rasd.views import offline
+from rasd.views.mapview import DEFAULT_CENTER, DEFAULT_ZOOM, MAX_ZOOM, MIN_ZOOM
 from rasd.store import Store
 
 BENCH = Path(__file__).resolve().parent

@@ -49,7 +49,7 @@ from playwright.sync_api import Browser, Error as PlaywrightError, Page  # noqa:
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from rasd.i18n import label, t  # noqa: E402
+from rasd.views.i18n import label, t  # noqa: E402
 
 RASD = "rasd"
 # Baseline layer of bench/baseline_app.py -> the name printed.

@@ -31,7 +31,7 @@ from baseline_app import naive_map  # noqa: E402
 from make_store import cached_store  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from rasd.mapview import build_map  # noqa: E402
+from rasd.views.mapview import build_map  # noqa: E402
 from rasd.store import Store  # noqa: E402
 from rasd.vocab import WEAPONS  # noqa: E402
 

@@ -2,7 +2,7 @@
 
     python bench/make_store.py --events 1000000 --db bench/out/stores/rasd-1000000.sqlite [--seed 0] [--force]
 
-The events are rasd.synthetic.fake_events_frame(N, seed=SEED), placed at gazetteer sites, towns and
+The events are rasd.store.synthetic.fake_events_frame(N, seed=SEED), placed at gazetteer sites, towns and
 governorates; each source is a short synthetic article that says it is synthetic. Rows go straight into the
 tables with executemany in one transaction (Store.bulk_load), generated in a child process while SQLite
 writes: no extraction, no merging. The store's `meta` table gets `synthetic` (JSON: events, seed, generator,
@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from rasd.errors import StoreError  # noqa: E402
 from rasd.store import SYNTHETIC_KEY, BulkRows, Store  # noqa: E402
-from rasd.synthetic import synthetic_store_rows  # noqa: E402
+from rasd.store.synthetic import synthetic_store_rows  # noqa: E402
 
-GENERATOR = "rasd.synthetic.synthetic_store_rows"
+GENERATOR = "rasd.store.synthetic.synthetic_store_rows"
 # Where the benchmarks keep the stores they make (git-ignored), one per size and seed.
 STORES = ROOT / "bench" / "out" / "stores"
 
@@ -68,8 +68,8 @@ def rows_from_child(n: int, seed: int, *, depth: int = 2) -> Iterator[BulkRows]:
 
 
 def generator_version() -> str:
-    """A hash of rasd/synthetic.py: a store made by another version of the generator is made again."""
-    return hashlib.sha256((ROOT / "rasd" / "synthetic.py").read_bytes()).hexdigest()[:12]
+    """A hash of rasd/store/synthetic.py: a store made by another version of the generator is made again."""
+    return hashlib.sha256((ROOT / "rasd" / "store" / "synthetic.py").read_bytes()).hexdigest()[:12]
 
 
 def synthetic_meta(n: int, seed: int) -> str:
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, required=True, help="number of synthetic events")
     parser.add_argument("--db", type=Path, required=True, help="the store file to write")
-    parser.add_argument("--seed", type=int, default=0, help="random seed of rasd.synthetic (default 0)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed of rasd.store.synthetic (default 0)")
     parser.add_argument("--force", action="store_true", help="replace --db if it exists")
     args = parser.parse_args(argv)
     if args.events < 0:

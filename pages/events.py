@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from rasd.exports import acled_csv, citation, events_geojson
-from rasd.i18n import t
+from rasd.views.exports import acled_csv, citation, events_geojson
+from rasd.views.i18n import t
 from rasd.ui import layout, tables
 
 

@@ -3,8 +3,8 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from rasd.i18n import t
-from rasd.mapview import build_map, event_id_from_click
+from rasd.views.i18n import t
+from rasd.views.mapview import build_map, event_id_from_click
 from rasd.ui import interact, layout, panels
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rasd.i18n import t
+from rasd.views.i18n import t
 from rasd.ui import data, layout, tables
 
 

@@ -1,6 +1,6 @@
 """Review (editors only): the queue of events by status, each with its evidence, decisions and history."""
 
-from rasd.i18n import t
+from rasd.views.i18n import t
 from rasd.ui import auth, data, layout, reviewing
 from rasd.ui.text import show
 

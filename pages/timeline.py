@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rasd.timeline import load_milestones, span_from_selection, timeline_chart
+from rasd.views.timeline import load_milestones, span_from_selection, timeline_chart
 from rasd.ui import interact, layout, tables
 
 

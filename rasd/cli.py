@@ -164,7 +164,7 @@ def _export(args: argparse.Namespace) -> int:
 
         text = audit_csv(store)
     elif args.format == "geojson":
-        from rasd.exports import events_geojson
+        from rasd.views.exports import events_geojson
 
         # The same GeoJSON as the app's download: properties are the events frame's columns.
         text = events_geojson(store.events_frame(include_rejected=args.all)) + "\n"
@@ -208,8 +208,8 @@ def _flat(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _csv_text(records: list[dict[str, Any]], keys: Sequence[str]) -> str:
-    # The app's writer: no cell a spreadsheet would run as a formula (rasd.exports.safe_cell).
-    from rasd.exports import write_csv
+    # The app's writer: no cell a spreadsheet would run as a formula (rasd.views.exports.safe_cell).
+    from rasd.views.exports import write_csv
 
     return write_csv(keys, ([record.get(k, "") for k in keys] for record in records))
 

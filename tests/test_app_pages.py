@@ -13,13 +13,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.gazetteer import default_gazetteer
-from rasd.filters import Filters
-from rasd.i18n import t
-from rasd.mapview import PAYLOAD_ROW
+from rasd.views.filters import Filters
+from rasd.views.i18n import t
+from rasd.views.mapview import PAYLOAD_ROW
 from rasd.models import Article
 from rasd.store import Store
 from rasd.ui import text as ui_text
-from rasd.viewstate import View
+from rasd.views.viewstate import View
 
 from hostile import Node, parse_html
 

@@ -48,11 +48,11 @@ from e2e_support import (
     write_hostile_folder,
 )
 from rasd.articles import outlet_id
-from rasd.filters import Filters
-from rasd.i18n import label, t
+from rasd.views.filters import Filters
+from rasd.views.i18n import label, t
 from rasd.store import Store
 from rasd.ui.text import safe_url
-from rasd.viewstate import URL_PARAMS, View
+from rasd.views.viewstate import URL_PARAMS, View
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +69,7 @@ ARABIC = re.compile("[\u0600-\u06ff]")
 EVENT_REF = re.compile(r"#([0-9a-f]{6,40})\s*$")
 
 # Event ids of the markers in the map's cluster layers (each marker carries its payload row; the id is field 5, see
-# rasd.mapview.PAYLOAD_ROW).
+# rasd.views.mapview.PAYLOAD_ROW).
 DRAWN_IDS = """() => {
     const groups = [];
     for (const key of Object.keys(window)) {

@@ -73,9 +73,9 @@ from newsroom_support import (
     seed_paragraphs,
     sized,
 )
-from rasd.filters import Filters
-from rasd.i18n import label, t
-from rasd.mapview import PAYLOAD_ROW
+from rasd.views.filters import Filters
+from rasd.views.i18n import label, t
+from rasd.views.mapview import PAYLOAD_ROW
 from rasd.newsroom import fetch as fetch_module
 from rasd.newsroom import users as users_module
 from rasd.newsroom.fetch import ALLOW_PRIVATE_ENV, check_url
@@ -128,7 +128,7 @@ PWNED_PROBE = r"""() => ({
                   || e.getAttribute("formaction") || "")
         .filter(v => /^\s*javascript:/i.test(v) || v.includes("evil.example")),
 })"""
-# The event id each drawn marker carries (in its payload row, rasd.mapview.PAYLOAD_ROW) and where it is.
+# The event id each drawn marker carries (in its payload row, rasd.views.mapview.PAYLOAD_ROW) and where it is.
 MARKERS = """() => {
     const out = {};
     for (const key of Object.keys(window)) {

@@ -10,8 +10,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from rasd.exports import ACLED_COLUMNS, FORMULA_STARTS, acled_csv, citation, events_geojson, safe_cell, write_csv
-from rasd.synthetic import fake_events_frame
+from rasd.views.exports import ACLED_COLUMNS, FORMULA_STARTS, acled_csv, citation, events_geojson, safe_cell, write_csv
+from rasd.store.synthetic import fake_events_frame
 
 from hostile import values as hostile_values
 

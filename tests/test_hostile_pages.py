@@ -20,9 +20,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rasd.articles import load_articles, outlet_id
-from rasd.i18n import t
+from rasd.views.i18n import t
 from rasd.store import Store
-from rasd.viewstate import URL_PARAMS
+from rasd.views.viewstate import URL_PARAMS
 
 import hostile
 from hostile import LANGS, LIST_DOORS, PAGES, Link, Node, parse_html
@@ -281,7 +281,7 @@ def test_every_hostile_article_yields_an_event(hostile_events: pd.DataFrame) -> 
 
 _PAGE_SCRIPT = """
 import streamlit as st
-from rasd.i18n import t
+from rasd.views.i18n import t
 from rasd.ui.text import show
 st.title(t("page.map", "en"))
 {body}

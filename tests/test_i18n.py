@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from rasd import i18n, vocab
-from rasd.i18n import LANGS, direction, is_rtl, label, labels, t
+from rasd import vocab
+from rasd.views import i18n
+from rasd.views.i18n import LANGS, direction, is_rtl, label, labels, t
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 

@@ -17,7 +17,7 @@ from rasd.errors import StoreError
 from rasd.newsroom.review import Review
 from rasd.newsroom.users import UserStore
 from rasd.store import SYNTHETIC_KEY, Store
-from rasd.synthetic import SYNTHETIC_NOTE, fake_events_frame, synthetic_store_rows
+from rasd.store.synthetic import SYNTHETIC_NOTE, fake_events_frame, synthetic_store_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

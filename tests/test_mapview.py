@@ -15,9 +15,9 @@ import pytest
 from streamlit_folium import generate_leaflet_string
 
 from geo.gazetteer import default_gazetteer, read_governorates
-from rasd import mapview, offline
-from rasd.i18n import label, t
-from rasd.mapview import (
+from rasd.views import mapview, offline
+from rasd.views.i18n import label, t
+from rasd.views.mapview import (
     DEFAULT_CENTER,
     DEFAULT_ZOOM,
     PRECISION_STYLES,
@@ -33,9 +33,9 @@ from rasd.mapview import (
     symbol_svg,
     web_asset,
 )
-from rasd.palette import WEAPON_COLORS, WEAPON_SHAPES
+from rasd.views.palette import WEAPON_COLORS, WEAPON_SHAPES
 from rasd.store import EVENTS_FRAME_COLUMNS
-from rasd.synthetic import fake_events_frame
+from rasd.store.synthetic import fake_events_frame
 from rasd.vocab import DATE_PRECISIONS, GEO_PRECISIONS, WEAPONS
 
 HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "{{ 7*7 }} {% if 1 %}x{% endif %}"]
@@ -489,7 +489,7 @@ def test_the_map_functions_are_in_the_page_once(events, options):
 
 
 def _templates() -> dict[str, str]:
-    """The source of each Jinja template in rasd/mapview.py, by class name."""
+    """The source of each Jinja template in rasd/views/mapview.py, by class name."""
     found = {}
     for node in ast.walk(ast.parse(inspect.getsource(mapview))):
         if isinstance(node, ast.ClassDef):

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from hostile import Node, parse_html
 from newsroom_support import NewsServer, Response, article_page, seed_paragraphs, slow
 from rasd.errors import AuthError
-from rasd.i18n import label, t
+from rasd.views.i18n import label, t
 from rasd.models import Article
 from rasd.newsroom.fetch import ALLOW_PRIVATE_ENV
 from rasd.newsroom.review import Review

@@ -16,8 +16,8 @@ from argon2 import PasswordHasher
 
 from rasd.articles import load_articles
 from rasd.errors import AuthError, ConflictError, ReviewError, StoreError
-from rasd.exports import acled_csv, write_csv
-from rasd.filters import Filters
+from rasd.views.exports import acled_csv, write_csv
+from rasd.views.filters import Filters
 from rasd.models import Article, Source
 from rasd.newsroom.review import AUDIT_COLUMNS, Review
 from rasd.newsroom.users import UserStore
@@ -31,7 +31,7 @@ SNAPSHOT = ["id", "review", "version", "date", "date_earliest", "date_latest", "
             "projectiles", "target", "outcome", "killed", "wounded", "claimed_by", "claimant_id", "articles",
             "n_sources", "evidence"]
 
-# Schema version 1 exactly as rasd/store.py first shipped it (kept here so the upgrade test never drifts).
+# Schema version 1 exactly as rasd/store/core.py first shipped it (kept here so the upgrade test never drifts).
 SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (

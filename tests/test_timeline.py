@@ -7,10 +7,10 @@ from datetime import date, datetime, timezone
 import pandas as pd
 import pytest
 
-from rasd.i18n import label
-from rasd.palette import WEAPON_COLORS
-from rasd.synthetic import fake_events_frame
-from rasd.timeline import (
+from rasd.views.i18n import label
+from rasd.views.palette import WEAPON_COLORS
+from rasd.store.synthetic import fake_events_frame
+from rasd.views.timeline import (
     CHART_WIDTH_PX,
     SELECTION,
     Milestone,

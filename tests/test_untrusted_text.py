@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from rasd.filters import Notice
+from rasd.views.filters import Notice
 from rasd.ui import routes
 from rasd.ui import text as ui_text
-from rasd.viewstate import UNKNOWN_LISTED, URL_PARAMS, View
+from rasd.views.viewstate import UNKNOWN_LISTED, URL_PARAMS, View
 
 from hostile import Node, parse_html, values
 

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from rasd.errors import FilterError
-from rasd.filters import Filters, KnownIds
-from rasd.viewstate import LAT_RANGE, LON_RANGE, PAGES, View, page_name
+from rasd.views.filters import Filters, KnownIds
+from rasd.views.viewstate import LAT_RANGE, LON_RANGE, PAGES, View, page_name
 
 VIEWS = [
     View(),

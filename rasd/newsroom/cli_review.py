@@ -93,8 +93,8 @@ def add_commands(commands: Any) -> None:
 
 
 def audit_csv(store: Any) -> str:
-    """The audit trail as CSV text (rasd.exports.write_csv): one row per decision, oldest first."""
-    from rasd.exports import write_csv
+    """The audit trail as CSV text (rasd.views.exports.write_csv): one row per decision, oldest first."""
+    from rasd.views.exports import write_csv
 
     return write_csv(DECISION_KEYS, (d.audit_row() for d in store.decisions()))
 
@@ -251,7 +251,7 @@ def _decision_record(decision: Any) -> dict[str, Any]:
 
 def _write(records: list[dict[str, Any]], keys: Sequence[str], fmt: str) -> None:
     if fmt == "csv":
-        from rasd.exports import write_csv
+        from rasd.views.exports import write_csv
 
         def cell(value: Any) -> Any:
             if isinstance(value, list):

@@ -18,8 +18,8 @@ from rasd.errors import (
     ArticleError, AuthError, BlockedAddressError, FetchError, FetchTimeoutError, HTTPStatusError, PageError,
     RasdError, RedirectError, TooLargeError,
 )
-from rasd.filters import date_span
-from rasd.i18n import is_rtl, label, t
+from rasd.views.filters import date_span
+from rasd.views.i18n import is_rtl, label, t
 from rasd.models import Article, Event
 from rasd.newsroom import adding
 from rasd.newsroom.users import Editor

@@ -7,7 +7,7 @@ import logging
 import streamlit as st
 
 from rasd.errors import AuthError, RateLimitedError, UserError
-from rasd.i18n import t
+from rasd.views.i18n import t
 from rasd.newsroom.users import Editor
 from rasd.ui import data, layout
 from rasd.ui.text import isolated, show, strong

@@ -13,12 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from geo.gazetteer import Gazetteer, default_gazetteer
-from rasd.filters import KnownIds
-from rasd.i18n import t
+from rasd.views.filters import KnownIds
+from rasd.views.i18n import t
 from rasd.models import Article, Event
 from rasd.newsroom.review import Decision, Review
 from rasd.newsroom.users import UserStore, default_users_path
-from rasd.offline import install_assets
+from rasd.views.offline import install_assets
 from rasd.store import Store, default_db_path
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import streamlit as st
 
 from rasd.errors import FilterError
 from rasd.ui import state
-from rasd.viewstate import View
+from rasd.views.viewstate import View
 
 K_LAST_CLICK = "map.last_click"
 K_MAP_GENERATION = "map.generation"

@@ -14,13 +14,13 @@ import pandas as pd
 import streamlit as st
 
 from rasd.errors import RasdError, StoreError
-from rasd.filters import Notice
-from rasd.i18n import DEFAULT_LANG, LANGS, is_rtl, t
+from rasd.views.filters import Notice
+from rasd.views.i18n import DEFAULT_LANG, LANGS, is_rtl, t
 from rasd.ui import data, sidebar, state
 from rasd.ui.data import Choices
 from rasd.ui.sidebar import DataSpan
 from rasd.ui.text import Markup, div, isolated, isolated_runs, join, show, show_style, strong
-from rasd.viewstate import View
+from rasd.views.viewstate import View
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from rasd.filters import date_span
-from rasd.i18n import is_rtl, label, t
+from rasd.views.filters import date_span
+from rasd.views.i18n import is_rtl, label, t
 from rasd.models import Article, Event
 from rasd.ui import data, interact
 from rasd.ui.layout import PageContext

@@ -18,7 +18,7 @@ import streamlit as st
 
 from rasd import vocab
 from rasd.errors import AuthError, ConflictError, ReviewError
-from rasd.i18n import is_rtl, label, t
+from rasd.views.i18n import is_rtl, label, t
 from rasd.models import Event
 from rasd.newsroom.review import MAX_COUNT, Decision
 from rasd.newsroom.users import Editor

@@ -8,7 +8,7 @@ renders. A path with a NUL byte gets a bare "400 Bad Request", and malformed per
 `UnknownPathRedirect` is ASGI middleware in front of Streamlit (app.py serves the app through `st.App`): a
 page navigation (GET or HEAD of a document) to a path that is not a page, nor one of Streamlit's own routes,
 is redirected to the map with the same query plus `unknown_path=<the path>`, which the map reports in a
-notice (rasd.viewstate). A page name in other letter case goes to the page itself. A query of more than
+notice (rasd.views.viewstate). A page name in other letter case goes to the page itself. A query of more than
 1,000 fields, which Streamlit ignores whole (no filter, no notice, the URL left as it is), is cut to its link
 parameters, the first unknown names and `unknown_count=<how many>`, for the one notice about unknown
 parameters. A redirect always stays on this server: its target is built from the base URL path and a page
@@ -21,7 +21,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode
 
-from rasd.viewstate import (
+from rasd.views.viewstate import (
     DEFAULT_PAGE, NEWSROOM_PAGES, PAGES, UNKNOWN_COUNT_PARAM, UNKNOWN_LISTED, UNKNOWN_PATH_PARAM, URL_PARAMS,
     repaired_name,
 )

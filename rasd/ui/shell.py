@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rasd.i18n import t
+from rasd.views.i18n import t
 from rasd.ui import data, layout, state
 
 # Page name (also its URL path) and Material icon, in menu order; the first is also the page at /.

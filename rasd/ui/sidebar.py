@@ -10,11 +10,11 @@ import streamlit as st
 
 from rasd import vocab
 from rasd.errors import FilterError
-from rasd.filters import PRESETS, Filters, preset_of, preset_range
-from rasd.i18n import LANGS, label, t
+from rasd.views.filters import PRESETS, Filters, preset_of, preset_range
+from rasd.views.i18n import LANGS, label, t
 from rasd.ui import state
 from rasd.ui.data import Choices
-from rasd.viewstate import View
+from rasd.views.viewstate import View
 
 K_LANG = "sb.lang"
 K_DATES = "sb.dates"

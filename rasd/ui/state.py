@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rasd.filters import KnownIds, Notice, last_value
-from rasd.i18n import DEFAULT_LANG, LANGS
-from rasd.viewstate import View
+from rasd.views.filters import KnownIds, Notice, last_value
+from rasd.views.i18n import DEFAULT_LANG, LANGS
+from rasd.views.viewstate import View
 
 # The last query this session wrote: Streamlit clears the URL on a page switch, so it is written back from here.
 _SAVED_QUERY = "rasd.saved_query"

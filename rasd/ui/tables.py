@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from rasd.filters import Filters, date_span
-from rasd.i18n import label, t
+from rasd.views.filters import Filters, date_span
+from rasd.views.i18n import label, t
 from rasd.models import Event, Place
 from rasd.ui.text import isolate_runs
 

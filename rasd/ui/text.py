@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from rasd.i18n import direction
+from rasd.views.i18n import direction
 
 _SAFE_SCHEMES = frozenset({"http", "https"})
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import sqlite3
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ import pandas as pd
 
 from rasd import vocab
 from rasd.errors import FilterError
-from rasd.i18n import label, t
+from rasd.views.i18n import label, t
 from rasd.extract.normalize import normalize_arabic, normalize_digits
 from rasd.slug import slugify
 
@@ -36,16 +35,14 @@ MIN_YEAR = 1900
 MAX_YEAR = 2100
 PRESETS = ("all", "last30", "year")
 
-# The SQL schema sql() targets (rasd/store.py): the `events` table, and `event_sources` whose `outlet`
-# column holds outlet names; an outlet id is the slug of its name, as in Store.events_frame().
-SQL_SOURCES_TABLE = "event_sources"
-SQL_SOURCES_EVENT_COLUMN = "event_id"
-SQL_SOURCES_OUTLET_COLUMN = "outlet"
+# The SQL schema sql() targets (rasd/store/core.py): the `events` table with `search_text` (search_text() of its
+# TEXT_COLUMNS, filled by the store on every write), and `event_outlets`, one row per (event, outlet id). Plain
+# SQL both engines run: no functions registered on a connection, no engine-specific operators.
+SQL_SEARCH_COLUMN = "search_text"
+SQL_OUTLETS_TABLE = "event_outlets"
 SQL_TEXT_COLUMNS = ("place_name", "place_name_ar", "evidence", "claimed_by")
 # Every clause sql() makes keeps rejected events out: a link only ever reaches public events.
 SQL_PUBLIC = "review != 'rejected'"
-SQL_FOLD_FUNCTION = "rasd_fold"
-SQL_SLUG_FUNCTION = "rasd_slug"
 # Columns of the events frame searched by q; outlet_names holds a list of names per row.
 TEXT_COLUMNS = (*SQL_TEXT_COLUMNS, "outlet_names")
 
@@ -233,8 +230,8 @@ class Filters:
     def sql(self) -> tuple[str, list]:
         """A parameterised WHERE clause for the `events` table and its parameters.
 
-        The clause calls rasd_fold() and rasd_slug(): register them with register_sql_functions(conn). It always
-        leaves rejected events out (SQL_PUBLIC), as the store's public reads do.
+        Text search reads `search_text`, outlets `event_outlets` (see SQL_SEARCH_COLUMN). It always leaves rejected
+        events out (SQL_PUBLIC), as the store's public reads do.
         """
         clauses: list[str] = [SQL_PUBLIC]
         params: list = []
@@ -251,16 +248,13 @@ class Filters:
             if wanted:
                 clauses.append(f"{column} IN ({_marks(wanted)})")
                 params.extend(wanted)
-        sources = (f"SELECT 1 FROM {SQL_SOURCES_TABLE} WHERE {SQL_SOURCES_TABLE}.{SQL_SOURCES_EVENT_COLUMN}"
-                   f" = events.id AND ")
-        outlet = f"{SQL_SOURCES_TABLE}.{SQL_SOURCES_OUTLET_COLUMN}"
         if self.outlets:
-            clauses.append(f"EXISTS ({sources}{SQL_SLUG_FUNCTION}({outlet}) IN ({_marks(self.outlets)}))")
+            clauses.append(f"EXISTS (SELECT 1 FROM {SQL_OUTLETS_TABLE} o WHERE o.event_id = events.id"
+                           f" AND o.outlet_id IN ({_marks(self.outlets)}))")
             params.extend(self.outlets)
         for term in self.terms():
-            fields = " OR ".join(f"instr({SQL_FOLD_FUNCTION}({c}), ?) > 0" for c in SQL_TEXT_COLUMNS)
-            clauses.append(f"{fields} OR EXISTS ({sources}instr({SQL_FOLD_FUNCTION}({outlet}), ?) > 0)")
-            params.extend([term] * (len(SQL_TEXT_COLUMNS) + 1))
+            clauses.append(f"{SQL_SEARCH_COLUMN} LIKE ? ESCAPE '!'")
+            params.append(f"%{_like_escaped(term)}%")
         return " AND ".join(f"({c})" for c in clauses), params
 
     def describe(self, count: int, *, lang: str = "en", names: Names | None = None) -> str:
@@ -270,10 +264,14 @@ class Filters:
         return _describe_en(self, count, names or {})
 
 
-def register_sql_functions(conn: sqlite3.Connection) -> None:
-    """Register the functions Filters.sql() calls: rasd_fold(text) (Arabic folding) and rasd_slug(name) (ids)."""
-    conn.create_function(SQL_FOLD_FUNCTION, 1, _sql_fold, deterministic=True)
-    conn.create_function(SQL_SLUG_FUNCTION, 1, _sql_slug, deterministic=True)
+def search_fold(text: str) -> str:
+    """A text in the form q's terms are compared with (Arabic folding, Latin lower-cased)."""
+    return _fold(text)
+
+
+def search_text(fields: Iterable[object]) -> str:
+    """An event's `search_text`: its searchable fields (SQL_TEXT_COLUMNS, then its outlet names), folded, one a line."""
+    return "\n".join(f for f in map(_fold_field, fields) if f)
 
 
 def preset_range(name: str, *, data_min: date | None, data_max: date | None) -> tuple[date | None, date | None]:
@@ -492,12 +490,9 @@ def _haystacks(events: pd.DataFrame) -> list[str]:
     return [_FIELD_SEP.join(map(_fold_field, row)) for row in zip(*(events[c].tolist() for c in columns))]
 
 
-def _sql_fold(value: object) -> str:
-    return _fold(value) if isinstance(value, str) else ""
-
-
-def _sql_slug(value: object) -> str:
-    return slugify(value) if isinstance(value, str) else ""
+def _like_escaped(term: str) -> str:
+    # "!" escapes LIKE's wildcards, so "%" and "_" in q are letters, not patterns.
+    return term.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
 def _marks(values: Sequence[object]) -> str:

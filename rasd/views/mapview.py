@@ -38,9 +38,9 @@ from folium.map import Layer
 from folium.template import Template
 
 from geo.gazetteer import default_gazetteer, read_governorates
-from rasd import offline
-from rasd.i18n import direction, is_rtl, label, t
-from rasd.palette import WEAPON_COLORS, WEAPON_SHAPES
+from rasd.views import offline
+from rasd.views.i18n import direction, is_rtl, label, t
+from rasd.views.palette import WEAPON_COLORS, WEAPON_SHAPES
 from rasd.vocab import DATE_PRECISIONS, GEO_PRECISIONS, REVIEW_STATUSES, WEAPONS
 
 DEFAULT_CENTER = (33.2, 43.7)
@@ -269,8 +269,8 @@ def event_payload(events: pd.DataFrame, *, lang: str = "en") -> MapPayload:
 
 @lru_cache(maxsize=2)
 def web_asset(name: str) -> str:
-    """A file of rasd/js as the page gets it: without indentation, blank lines and whole-line comments."""
-    text = importlib.resources.files("rasd").joinpath("js").joinpath(name).read_text(encoding="utf-8")
+    """A file of rasd/views/js as the page gets it: without indentation, blank lines and whole-line comments."""
+    text = importlib.resources.files("rasd.views").joinpath("js").joinpath(name).read_text(encoding="utf-8")
     # Safe because rasd_map.js keeps every string on one line and every comment on lines of its own (// in
     # .js, /* */ in .css); the page carries this text on every rerun, the explanations are for readers.
     lines = (line.strip() for line in text.splitlines())
@@ -318,11 +318,11 @@ class _PlainScriptLayer(JSCSSMixin, Layer):
             child.render(**kwargs)
 
 
-# The functions of rasd/js/rasd_map.js go into the map's own script, not into a <script> of the page header:
+# The functions of rasd/views/js/rasd_map.js go into the map's own script, not into a <script> of the page header:
 # st_folium adds the header to its iframe with `head.innerHTML +=`, which never runs a script, and sends
 # the script of each element of the map, of which this is the first. One copy per map, before every call.
 class _MapSetup(folium.MacroElement):
-    """The map's CSS and functions (rasd/js), marker image path, boundary attribution and panes."""
+    """The map's CSS and functions (rasd/views/js), marker image path, boundary attribution and panes."""
 
     _template = Template(
         """

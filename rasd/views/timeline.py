@@ -14,8 +14,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from rasd.i18n import label, t
-from rasd.palette import WEAPON_COLORS
+from rasd.views.i18n import label, t
+from rasd.views.palette import WEAPON_COLORS
 from rasd.vocab import WEAPONS
 
 SELECTION = "span"
@@ -53,8 +53,8 @@ class Milestone:
 
 
 def load_milestones() -> list[Milestone]:
-    """The milestones of rasd/data/milestones.csv, oldest first."""
-    text = importlib.resources.files("rasd").joinpath("data/milestones.csv").read_text(encoding="utf-8")
+    """The milestones of rasd/views/data/milestones.csv, oldest first."""
+    text = importlib.resources.files("rasd.views").joinpath("data/milestones.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(io.StringIO(text))
     milestones = [
         Milestone(date.fromisoformat(r["date"].strip()), r["label_en"].strip(), r["label_ar"].strip(), rank)

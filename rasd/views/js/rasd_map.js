@@ -1,7 +1,7 @@
-// The events map's browser code (rasd.mapview). The page holds this file once, in the map's script;
+// The events map's browser code (rasd.views.mapview). The page holds this file once, in the map's script;
 // each layer's template is one call of a function below with JSON arguments made in Python.
 // Every function here is a declaration, so the page can call them from anywhere in its script.
-// rasd.mapview sends this file without its indentation and whole-line comments: keep every string on
+// rasd.views.mapview sends this file without its indentation and whole-line comments: keep every string on
 // one line and every comment on lines of its own (no /* */ comments, no template literals).
 // Text from articles is data, never HTML: it is set as textContent or passed through rasdEsc().
 
@@ -91,7 +91,7 @@ function rasdBoundaries(map, features, opts) {
     return layer;
 }
 
-// All events as one marker cluster on the map, built from the compact payload (rasd.mapview.MapPayload):
+// All events as one marker cluster on the map, built from the compact payload (rasd.views.mapview.MapPayload):
 // data.rows are [place, day offset or null, weapon, geo precision, date precision, "event id"].
 // cfg: dir, unknownDate, datePrecisions, weapons, precisions (labels), sizes, icons (SVG per weapon and
 // precision). The cluster gets rasdLatLngs(), rasdMarker(id), rasdIcon(w, g), and rasdLoaded plus a
@@ -133,7 +133,7 @@ function rasdEvents(map, cfg, data, clusterOptions) {
         if (!marker || !marker.rasdRow || marker.getTooltip()) { return false; }
         var r = marker.rasdRow;
         // A string tooltip: st_folium returns its text content, which ends with the event id
-        // (rasd.mapview.event_id_from_click reads the " · #<id>" at its end).
+        // (rasd.views.mapview.event_id_from_click reads the " · #<id>" at its end).
         marker.bindTooltip(rasdEsc(summary(r)) + " \u00b7 #" + rasdEsc(r[5]), {direction: "top"});
         marker.bindPopup(popupFor, {maxWidth: 280});
         return true;

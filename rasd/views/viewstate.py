@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from rasd.errors import FilterError
-from rasd.filters import MAX_VALUE_CHARS, Filters, KnownIds, Notice, display_value, last_value
-from rasd.filters import PARAMS as FILTER_PARAMS
-from rasd.i18n import DEFAULT_LANG, LANGS
+from rasd.views.filters import MAX_VALUE_CHARS, Filters, KnownIds, Notice, display_value, last_value
+from rasd.views.filters import PARAMS as FILTER_PARAMS
+from rasd.views.i18n import DEFAULT_LANG, LANGS
 
 PAGES = ("map", "timeline", "events", "places", "sources")
 # The editors' pages (rasd.ui.shell): real paths, but no view of their own (they show no filters).
