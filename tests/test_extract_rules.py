@@ -305,3 +305,16 @@ def test_for_months_is_habitual_not_an_attack():
     text = ("عنوان\n"
             "يشار إلى أنه منذ أشهر تتعرض المنطقة الخضراء التي تضم السفارة الأميركية في بغداد إلى قصف صاروخي.")
     assert _events(text, published=date(2020, 12, 20)) == []
+
+
+def test_two_undated_reports_of_one_large_salvo_are_one_attack():
+    # Written for this test: neither page has a date; both count the same eight projectiles at one base, one as
+    # Katyushas, one as mortar bombs (outlets confuse them). A salvo of two at one base is too common to tell.
+    first = Article(file="a.txt", text="عنوان\nسقطت 8 صواريخ كاتيوشا على قاعدة بلد الجوية التي تضم قوات أمريكية.")
+    second = Article(file="b.txt", text="عنوان\nسقطت 8 قذائف هاون على قاعدة بلد الجوية التي تضم متعاقدين أمريكيين.")
+    (event,) = extract_events([first, second])
+    assert (event.place, event.weapon, event.projectiles, sorted(event.articles)) == (
+        "balad-air-base", "rocket", 8, ["a.txt", "b.txt"])
+    pair = [Article(file=f"{i}.txt", text=f"عنوان\nسقط صاروخان على قاعدة بلد الجوية التي تضم قوات أمريكية{tail}.")
+            for i, tail in enumerate(("", " مساء"))]
+    assert len(extract_events(pair)) == 2

@@ -16,6 +16,8 @@ _DATE_RANK = {"day": 0, "approximate": 1, "month": 2, "year": 3, "unknown": 4}
 _GEO_RANK = {"site": 0, "town": 1, "district": 2, "governorate": 3}
 _FAR_FUTURE = date(9999, 12, 31)
 _TOWN_SITE_KM = 25.0
+# Projectiles in one salvo from which two undated reports at one place are taken to tell the same attack.
+_DISTINCT_SALVO = 5
 
 
 def distance_km(a: Event, b: Event) -> float:
@@ -56,7 +58,8 @@ def same_place(a: Event, b: Event, *, same_article: bool, cluster: Callable[[str
 def _compatible(a: Event, b: Event, *, same_article: bool, cluster: Callable[[str], str]) -> bool:
     if not same_place(a, b, same_article=same_article, cluster=cluster):
         return False
-    if "unknown" not in (a.weapon, b.weapon) and a.weapon != b.weapon:
+    if not (_same_weapon(a.weapon, b.weapon) if same_article else "unknown" in (a.weapon, b.weapon)
+            or a.weapon == b.weapon):
         return False
     if same_article:
         # Airports host bases (Erbil, Baghdad): "قاعدة الاحتلال في أربيل" re-tells the airport attack.
@@ -142,6 +145,7 @@ def merge_groups(
     by_governorate: dict[str, list[Event]] = {}
     # Across articles an undated report merges only with a reprint of itself (same place, weapon, sentence).
     reprints: dict[tuple[str, str, str], Event] = {}
+    salvos: dict[tuple[str, int], Event] = {}
     # The articles each lead already cites, so adding a source stays constant-time.
     articles: dict[int, set[str]] = {}
     members: dict[int, list[int]] = {}
@@ -150,11 +154,18 @@ def merge_groups(
         event = events[index]
         if not same_article and event.date_precision == "unknown":
             key = (cluster(event.place), event.weapon, normalize_arabic(event.sources[0].evidence if event.sources else ""))
-            if key in reprints:
-                _absorb(reprints[key], event, articles[id(reprints[key])])
-                members[id(reprints[key])].append(index)
+            # "8 Katyushas" in one undated report and "8 mortar bombs" in another at the same base: a salvo that
+            # large is told of one attack, so the count identifies it as a reprint's sentence would.
+            salvo = ((cluster(event.place), event.projectiles)
+                     if event.projectiles and event.projectiles >= _DISTINCT_SALVO else None)
+            known = reprints.get(key) or (salvos.get(salvo) if salvo else None)
+            if known is not None and _same_weapon(known.weapon, event.weapon):
+                _absorb(known, event, articles[id(known)])
+                members[id(known)].append(index)
                 continue
             reprints[key] = _register(_lead(event), articles)
+            if salvo:
+                salvos.setdefault(salvo, reprints[key])
             members[id(reprints[key])] = [index]
             out.append(reprints[key])
             continue
