@@ -1,6 +1,10 @@
-"""Write N synthetic events (with their articles, mentions and sources) into a new Rasd SQLite store, fast.
+"""Write N synthetic events (with their articles, mentions and sources) into a new Rasd store, fast.
 
     python bench/make_store.py --events 1000000 --db bench/out/stores/rasd-1000000.sqlite [--seed 0] [--force]
+    python bench/make_store.py --events 100000 --db postgresql://rasd@127.0.0.1:5433/bench
+
+--db is a SQLite file or a PostgreSQL URL; a PostgreSQL database must be empty (createdb it; --force is for
+files only), and gets its rows through COPY.
 
 The events are rasd.store.synthetic.fake_events_frame(N, seed=SEED), placed at gazetteer sites, towns and
 governorates; each source is a short synthetic article that says it is synthetic. Rows go straight into the
@@ -27,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rasd.errors import StoreError  # noqa: E402
-from rasd.store import SYNTHETIC_KEY, BulkRows, Store  # noqa: E402
+from rasd.store import SYNTHETIC_KEY, BulkRows, Store, is_url, target_of  # noqa: E402
 from rasd.store.synthetic import synthetic_store_rows  # noqa: E402
 
 GENERATOR = "rasd.store.synthetic.synthetic_store_rows"
@@ -84,8 +88,13 @@ def _remove(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def make_store(db: Path, n: int, *, seed: int = 0, force: bool = False) -> Store:
-    """A new store at db holding n synthetic events; StoreError if db exists and force is not set."""
+def make_store(db: str | Path, n: int, *, seed: int = 0, force: bool = False) -> Store:
+    """A new store at db holding n synthetic events; StoreError if db exists and force is not set (a PostgreSQL
+    database: if it holds anything)."""
+    if is_url(db):
+        store = Store(target_of(db))
+        store.bulk_load(rows_from_child(n, seed), meta={SYNTHETIC_KEY: synthetic_meta(n, seed)})
+        return store
     db = Path(db)
     if db.exists() and not force:
         raise StoreError(f"{db}: exists already (use --force to replace it)")
@@ -123,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     """Make the store, print what it holds and how long it took."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, required=True, help="number of synthetic events")
-    parser.add_argument("--db", type=Path, required=True, help="the store file to write")
+    parser.add_argument("--db", required=True, help="the store file to write, or an empty PostgreSQL database's URL")
     parser.add_argument("--seed", type=int, default=0, help="random seed of rasd.store.synthetic (default 0)")
     parser.add_argument("--force", action="store_true", help="replace --db if it exists")
     args = parser.parse_args(argv)
@@ -137,9 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     seconds = time.perf_counter() - start
     counts = store.counts()
-    size = args.db.stat().st_size / 1e6
-    print(f"{args.db}: {counts.events:,} synthetic events, {counts.articles:,} articles, {counts.sources:,} sources, "
-          f"{counts.first_date} to {counts.last_date}; {size:,.0f} MB in {seconds:.1f} s")
+    size = "" if is_url(args.db) else f"; {Path(args.db).stat().st_size / 1e6:,.0f} MB"
+    print(f"{store.label}: {counts.events:,} synthetic events, {counts.articles:,} articles, {counts.sources:,} "
+          f"sources, {counts.first_date} to {counts.last_date}{size} in {seconds:.1f} s")
     return 0
 
 

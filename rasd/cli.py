@@ -1,4 +1,4 @@
-"""Command line: `rasd geocode | ingest | extract | export | fetch | watch | user | review`."""
+"""Command line: `rasd geocode | ingest | extract | export | fetch | watch | user | review | db`."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="add article folders or files to the database")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="article folder or .txt file")
-    ingest.add_argument("--db", type=Path, help="SQLite file (default: $RASD_DB or data/rasd.sqlite)")
+    ingest.add_argument("--db", help="SQLite file or postgresql:// URL (default: $RASD_DB or data/rasd.sqlite)")
     ingest.add_argument("--reextract", action="store_true",
                         help="extract again from articles already stored unchanged (after the extractor changed)")
     ingest.set_defaults(run=_ingest)
@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="audit: CSV of every review decision (who, when, event, action, before, after, comment)")
     export.add_argument("--all", action="store_true",
                         help="include rejected events (by default the export is what the public pages show)")
-    export.add_argument("--db", type=Path, help="SQLite file (default: $RASD_DB or data/rasd.sqlite)")
+    export.add_argument("--db", help="SQLite file or postgresql:// URL (default: $RASD_DB or data/rasd.sqlite)")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     export.set_defaults(run=_export)
 
@@ -79,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     from rasd.newsroom.cli_review import add_commands as add_review_commands
 
     add_review_commands(commands)  # user, review
+
+    db = commands.add_parser("db", help="the store's schema: upgrade a store an older Rasd wrote")
+    db_actions = db.add_subparsers(dest="db_action", required=True, metavar="ACTION")
+    upgrade = db_actions.add_parser("upgrade", help="apply pending migrations in place, keeping every row and "
+                                    "editor decision (back the store up first)")
+    upgrade.add_argument("--db", help="SQLite file or postgresql:// URL (default: $RASD_DB or data/rasd.sqlite)")
+    upgrade.set_defaults(run=_db_upgrade)
     return parser
 
 
@@ -86,7 +93,7 @@ def _error(message: str) -> None:
     print(f"rasd: {message}", file=sys.stderr)
 
 
-def _db_path(args: argparse.Namespace) -> Path:
+def _db_path(args: argparse.Namespace) -> str | Path:
     from rasd.store import default_db_path
 
     return args.db if args.db is not None else default_db_path()
@@ -124,8 +131,7 @@ def _ingest(args: argparse.Namespace) -> int:
     if not articles:
         _error("no articles to ingest")
         return 1
-    db = _db_path(args)
-    store = Store(db)
+    store = Store(_db_path(args))
 
     def progress(done: int, total: int) -> None:
         if total > PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
@@ -134,7 +140,7 @@ def _ingest(args: argparse.Namespace) -> int:
     report = store.ingest(articles, progress=progress, reextract=args.reextract)
     print(
         f"{len(articles)} articles: {report.added} added, {report.updated} updated, {report.unchanged} unchanged; "
-        f"{report.events} events in {db}"
+        f"{report.events} events in {store.label}"
         + (f"; {failed} input errors" if failed else "")
     )
     return 1 if failed else 0
@@ -179,6 +185,17 @@ def _export(args: argparse.Namespace) -> int:
         _error(f"{args.output}: cannot write ({e.strerror or e})")
         return 1
     print(f"{'audit trail' if args.format == 'audit' else 'events'} written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from rasd.store import default_db_path, target_of, upgrade_store
+
+    report = upgrade_store(target_of(args.db) if args.db else default_db_path(), create=False)
+    if report.before == report.after:
+        print(f"{report.target}: schema version {report.after}, already up to date")
+    else:
+        print(f"{report.target}: upgraded from schema version {report.before} to {report.after}")
     return 0
 
 

@@ -97,3 +97,20 @@ class ReviewError(RasdError):
 
 class ConflictError(ReviewError):
     """An edit was based on an older version of the event than the stored one; the first change is kept."""
+
+
+class SchemaVersionError(StoreError):
+    """The store's schema version is not the one this Rasd reads (`found` and `wanted` say which)."""
+
+    def __init__(self, message: str, *, found: int, wanted: int) -> None:
+        super().__init__(message)
+        self.found = found
+        self.wanted = wanted
+
+
+class SchemaOutdatedError(SchemaVersionError):
+    """The store was written by an older Rasd: `rasd db upgrade --db ...` brings it up to date (the message says so)."""
+
+
+class SchemaTooNewError(SchemaVersionError):
+    """The store was written by a newer Rasd than this one: update Rasd, never downgrade the store."""

@@ -140,3 +140,19 @@ def test_make_store_keeps_an_existing_file_unless_forced(tmp_path):
         make_store(db, 7)
     assert Store(db, create=False).counts().events == 5
     assert make_store(db, 7, force=True).counts().events == 7
+
+
+def test_make_store_writes_into_an_empty_postgresql_database(pg_server):
+    """The same command with a PostgreSQL URL: the same events, synthetic in meta; a second run is refused."""
+    url = pg_server.create_database()
+    command = [sys.executable, "bench/make_store.py", "--events", str(N), "--db", url, "--seed", str(SEED)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    store = Store(url, create=False)
+    assert store.engine == "postgresql" and store.is_synthetic()
+    expected = fake_events_frame(N, seed=SEED)
+    frame = store.events_frame()
+    assert sorted(frame["id"]) == sorted(expected["id"])
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 1 and "error:" in again.stderr
+    assert len(Store(url, create=False).events_frame()) == N

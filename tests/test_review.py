@@ -15,13 +15,13 @@ import pytest
 from argon2 import PasswordHasher
 
 from rasd.articles import load_articles
-from rasd.errors import AuthError, ConflictError, ReviewError, StoreError
+from rasd.errors import AuthError, ConflictError, ReviewError, SchemaOutdatedError, StoreError
 from rasd.views.exports import acled_csv, write_csv
 from rasd.views.filters import Filters
 from rasd.models import Article, Source
 from rasd.newsroom.review import AUDIT_COLUMNS, Review
 from rasd.newsroom.users import UserStore
-from rasd.store import MIGRATIONS, SCHEMA_VERSION, Store
+from rasd.store import MIGRATIONS, SCHEMA_VERSION, Store, upgrade_store
 
 PASSWORD = "correct horse battery staple"
 NEUTRAL = "\n\nوقال المتحدث إن الحكومة ستعقد اجتماعا الأسبوع المقبل لبحث الموازنة العامة للدولة.\n"
@@ -551,6 +551,11 @@ def test_an_old_schema_file_is_upgraded_in_place_keeping_every_row(tmp_path, see
     rows = _v1_rows(path)
     assert all(rows[t] for t in rows)
 
+    # Opening it does not upgrade it behind the editor's back: the message names the command.
+    with pytest.raises(SchemaOutdatedError, match="rasd db upgrade"):
+        Store(path, create=False)
+    assert _v1_rows(path) == rows
+    upgrade_store(path, create=False)
     store = Store(path, create=False)
 
     assert _v1_rows(path) == rows

@@ -1,4 +1,4 @@
-"""The SQLite store: ingest, idempotent re-ingest, per-article replacement, schema checks and frames."""
+"""The store on both engines: ingest, idempotent re-ingest, per-article replacement, schema checks and frames."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from rasd.models import Article
 from rasd.slug import slugify
 from rasd.store import SCHEMA_VERSION, Store, default_db_path
 
+from conftest import ENGINES
+
 ROOT = Path(__file__).resolve().parent.parent
 NEUTRAL = "\n\nوقال المتحدث إن الحكومة ستعقد اجتماعا الأسبوع المقبل لبحث الموازنة العامة للدولة.\n"
 DATE_COLUMNS = ("date", "date_earliest", "date_latest")
@@ -31,14 +33,12 @@ def _documented_columns() -> list[str]:
     return [c.strip() for c in re.sub(r"\([^)]*\)", "", listed).split(",")]
 
 
-def _mention_rows(path: Path, *, exclude: str) -> list[tuple]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT * FROM mentions WHERE article != ? ORDER BY id", (exclude,)).fetchall()
+def _mention_rows(store: Store, *, exclude: str) -> list[tuple]:
+    return store.read("SELECT * FROM mentions WHERE article != ? ORDER BY id", (exclude,))
 
 
-def _mention_ids(path: Path, article: str) -> list[int]:
-    with sqlite3.connect(path) as conn:
-        return [r[0] for r in conn.execute("SELECT id FROM mentions WHERE article = ? ORDER BY id", (article,))]
+def _mention_ids(store: Store, article: str) -> list[int]:
+    return [r[0] for r in store.read("SELECT id FROM mentions WHERE article = ? ORDER BY id", (article,))]
 
 
 def _event_key(event) -> tuple:
@@ -53,23 +53,22 @@ def seed_articles(seeds_dir) -> list[Article]:
 
 
 @pytest.fixture()
-def fresh(tmp_path, seed_articles) -> tuple[Store, Path]:
-    path = tmp_path / "rasd.sqlite"
-    store = Store(path)
+def fresh(db_target, seed_articles) -> tuple[Store, Store]:
+    store = Store(db_target)
     store.ingest(seed_articles)
-    return store, path
+    return store, store
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory, seed_articles) -> Store:
-    store = Store(tmp_path_factory.mktemp("db") / "rasd.sqlite")
+@pytest.fixture(scope="module", params=ENGINES)
+def seeded(request, new_db, seed_articles) -> Store:
+    store = Store(new_db(request.param))
     store.ingest(seed_articles)
     return store
 
 
-def test_first_ingest_stores_what_the_extractor_finds(tmp_path, seed_articles):
+def test_first_ingest_stores_what_the_extractor_finds(db_target, seed_articles):
     calls: list[tuple[int, int]] = []
-    store = Store(tmp_path / "rasd.sqlite")
+    store = Store(db_target)
 
     report = store.ingest(seed_articles, progress=lambda done, total: calls.append((done, total)))
 
@@ -81,10 +80,10 @@ def test_first_ingest_stores_what_the_extractor_finds(tmp_path, seed_articles):
 
 
 def test_reingest_adds_nothing(fresh, seed_articles):
-    store, path = fresh
+    store, _ = fresh
     before_ids = [e.id for e in store.events()]
     before_counts = store.counts()
-    before_mentions = _mention_rows(path, exclude="")
+    before_mentions = _mention_rows(store, exclude="")
 
     report = store.ingest(seed_articles)
 
@@ -92,7 +91,7 @@ def test_reingest_adds_nothing(fresh, seed_articles):
     assert report.events == len(before_ids)
     assert [e.id for e in store.events()] == before_ids
     assert store.counts() == before_counts
-    assert _mention_rows(path, exclude="") == before_mentions
+    assert _mention_rows(store, exclude="") == before_mentions
 
 
 def _single_source_article(store: Store) -> str:
@@ -106,9 +105,9 @@ def _single_source_article(store: Store) -> str:
 
 
 def test_changed_article_replaces_only_its_own_mentions(fresh, seed_articles):
-    store, path = fresh
+    store, _ = fresh
     target = _single_source_article(store)
-    others_mentions = _mention_rows(path, exclude=target)
+    others_mentions = _mention_rows(store, exclude=target)
     others_events = [_event_key(e) for e in store.events() if target not in e.articles]
     old = next(a for a in seed_articles if a.file == target)
     neutral = dataclasses.replace(old, text=old.text.splitlines()[0] + NEUTRAL)
@@ -116,8 +115,8 @@ def test_changed_article_replaces_only_its_own_mentions(fresh, seed_articles):
     report = store.ingest([neutral, *[a for a in seed_articles if a.file != target]])
 
     assert (report.added, report.updated, report.unchanged) == (0, 1, len(seed_articles) - 1)
-    assert _mention_ids(path, target) == []
-    assert _mention_rows(path, exclude=target) == others_mentions
+    assert _mention_ids(store, target) == []
+    assert _mention_rows(store, exclude=target) == others_mentions
     after = store.events()
     assert all(target not in e.articles for e in after)
     assert [_event_key(e) for e in after] == others_events
@@ -125,20 +124,20 @@ def test_changed_article_replaces_only_its_own_mentions(fresh, seed_articles):
 
 
 def test_reworded_article_gets_new_mentions_and_keeps_its_event_ids(fresh, seed_articles):
-    store, path = fresh
+    store, _ = fresh
     target = seed_articles[0].file
-    old_mention_ids = _mention_ids(path, target)
-    others_mentions = _mention_rows(path, exclude=target)
+    old_mention_ids = _mention_ids(store, target)
+    others_mentions = _mention_rows(store, exclude=target)
     ids = [e.id for e in store.events()]
     changed = dataclasses.replace(seed_articles[0], text=seed_articles[0].text + NEUTRAL)
 
     report = store.ingest([changed])
 
     assert (report.added, report.updated, report.unchanged) == (0, 1, 0)
-    new_mention_ids = _mention_ids(path, target)
+    new_mention_ids = _mention_ids(store, target)
     assert len(new_mention_ids) == len(old_mention_ids) > 0
     assert not set(new_mention_ids) & set(old_mention_ids)
-    assert _mention_rows(path, exclude=target) == others_mentions
+    assert _mention_rows(store, exclude=target) == others_mentions
     assert [e.id for e in store.events()] == ids
 
 
@@ -155,7 +154,7 @@ def test_changed_catalogue_metadata_counts_as_an_update(fresh, seed_articles):
 
 
 def test_reextract_runs_the_extractor_again_without_changing_anything(fresh, seed_articles):
-    store, path = fresh
+    store, _ = fresh
     ids = [e.id for e in store.events()]
 
     report = store.ingest(seed_articles, reextract=True)
@@ -164,14 +163,13 @@ def test_reextract_runs_the_extractor_again_without_changing_anything(fresh, see
     assert [e.id for e in store.events()] == ids
 
 
-def test_schema_version_mismatch_raises(tmp_path):
-    path = tmp_path / "rasd.sqlite"
-    Store(path)
-    with sqlite3.connect(path) as conn:
+def test_schema_version_mismatch_raises(db_target):
+    store = Store(db_target)
+    with store._connect() as conn:
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
 
     with pytest.raises(StoreError, match=f"schema version {SCHEMA_VERSION + 1}"):
-        Store(path)
+        Store(db_target)
 
 
 @pytest.mark.parametrize(
@@ -299,7 +297,7 @@ def test_counts(seeded, seed_articles):
     assert counts.last_date == max(e.date or e.date_latest for e in events if e.date or e.date_latest)
 
 
-def test_build_from_folder(tmp_path, seeds_dir, seeded):
-    store = Store.build_from_folder(tmp_path / "built.sqlite", seeds_dir)
+def test_build_from_folder(new_db, seeds_dir, seeded):
+    store = Store.build_from_folder(new_db(seeded.engine), seeds_dir)
 
     assert [e.id for e in store.events()] == [e.id for e in seeded.events()]

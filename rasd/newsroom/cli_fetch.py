@@ -18,7 +18,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     """Add `fetch` and `watch` to the command line's sub-commands."""
     fetch = commands.add_parser("fetch", help="fetch web pages and ingest their articles")
     fetch.add_argument("urls", nargs="+", metavar="URL", help="http(s) address of a news article page")
-    fetch.add_argument("--db", type=Path, help="SQLite file (default: $RASD_DB or data/rasd.sqlite)")
+    fetch.add_argument("--db", help="SQLite file or postgresql:// URL (default: $RASD_DB or data/rasd.sqlite)")
     fetch.set_defaults(run=run_fetch)
 
     watch = commands.add_parser("watch", help="poll RSS or Atom feeds and ingest each new article once")
@@ -26,7 +26,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     watch.add_argument("--every", type=_minutes, default=DEFAULT_EVERY, metavar="MINUTES",
                        help=f"minutes between polls (default {DEFAULT_EVERY:g})")
     watch.add_argument("--once", action="store_true", help="poll once and exit")
-    watch.add_argument("--db", type=Path, help="SQLite file (default: $RASD_DB or data/rasd.sqlite)")
+    watch.add_argument("--db", help="SQLite file or postgresql:// URL (default: $RASD_DB or data/rasd.sqlite)")
     watch.set_defaults(run=run_watch)
 
 
@@ -62,7 +62,7 @@ def run_fetch(args: argparse.Namespace) -> int:
     _quiet_log()
     store = _store(args)
     report = fetch_pages(args.urls, store=store, progress=_progress)
-    print(f"{report.summary()} in {store.path}", flush=True)
+    print(f"{report.summary()} in {store.label}", flush=True)
     return 0 if report.ok else 1
 
 
@@ -74,7 +74,7 @@ def run_watch(args: argparse.Namespace) -> int:
     store = _store(args)
 
     def summary(report: PollReport) -> None:
-        print(f"{report.summary()} in {store.path}", flush=True)
+        print(f"{report.summary()} in {store.label}", flush=True)
 
     report = watch(args.feeds, store=store, every_minutes=args.every, once=args.once, progress=_progress,
                    on_poll=summary)

@@ -23,7 +23,7 @@ DECISION_KEYS = ("decision", "when", "who", "action", "event", "other_event", "a
 def add_commands(commands: Any) -> None:
     """Add the `user` and `review` subcommands to the main parser's subparsers."""
     users_help = "editors file (default: $RASD_USERS or data/users.json)"
-    db_help = "SQLite file (default: $RASD_DB or data/rasd.sqlite)"
+    db_help = "SQLite file or postgresql:// URL (default: $RASD_DB or data/rasd.sqlite)"
 
     user = commands.add_parser("user", help="add or remove the editors who review events")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
@@ -45,7 +45,7 @@ def add_commands(commands: Any) -> None:
     actions = review.add_subparsers(dest="review_command", required=True, metavar="ACTION")
 
     def with_db(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        parser.add_argument("--db", type=Path, help=db_help)
+        parser.add_argument("--db", help=db_help)
         return parser
 
     def with_editor(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:

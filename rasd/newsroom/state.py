@@ -1,21 +1,21 @@
-"""What the newsroom remembers between polls, in two tables of the store's SQLite file (schema version 3).
+"""What the newsroom remembers between polls, in two tables of the store's database (schema version 3 on).
 
 `feed_state` keeps each feed's validators (ETag, Last-Modified) for conditional requests;
 `fetched_urls` keeps every page URL asked for and what became of it, so an item is fetched once
 across polls and restarts and a failed one is tried again. The store's migrations create them;
 this module writes only them (and reads `articles.sha256` to spot a text already stored under
-another name).
+another name), through the store's engine (SQLite file or PostgreSQL database).
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rasd.errors import StoreError
+if TYPE_CHECKING:
+    from rasd.store.engines import Connection
 
 # A page that failed this many times is given up on (logged once more, then no longer retried).
 MAX_ATTEMPTS = 5
@@ -23,33 +23,24 @@ INGESTED, DUPLICATE, FAILED, ABANDONED = "ingested", "duplicate", "failed", "aba
 DONE = (INGESTED, DUPLICATE, ABANDONED)
 
 
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class NewsroomState:
-    """Feed validators and fetched URLs, kept in the SQLite file of an existing store."""
+    """Feed validators and fetched URLs, kept in the database of an existing store."""
 
     def __init__(self, path: str | Path) -> None:
-        from rasd.store import Store
+        from rasd.store import BUSY_TIMEOUT, Store
+        from rasd.store.engines import engine_for
 
-        # Opening the store creates the file or brings it up to date, these tables included.
-        Store(path)
-        self.path = Path(path)
+        # Opening the store creates it when new (these tables included) and refuses an outdated one.
+        self.path = Store(path).path
+        self._engine = engine_for(self.path, busy_timeout=BUSY_TIMEOUT)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        try:
-            conn = sqlite3.connect(self.path, isolation_level=None)
-        except sqlite3.Error as e:
-            raise StoreError(f"{self.path}: cannot open database ({e})") from e
-        try:
-            yield conn
-        except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path}: database error ({e})") from e
-        finally:
-            conn.close()
+    def _connect(self) -> AbstractContextManager[Connection]:
+        # The store's engine: its connection settings and its errors (StoreError).
+        return self._engine.connect()
 
     def validators(self, feed: str) -> tuple[str, str]:
         """The ETag and Last-Modified the feed last answered with ('' when never fetched)."""
@@ -94,23 +85,22 @@ class NewsroomState:
             conn.executemany(
                 "INSERT INTO fetched_urls (url, feed, status, file, sha256, attempts, error, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, 1, '', ?) ON CONFLICT (url) DO UPDATE SET status = excluded.status,"
-                " file = excluded.file, sha256 = excluded.sha256, attempts = attempts + 1, error = '',"
+                " file = excluded.file, sha256 = excluded.sha256, attempts = fetched_urls.attempts + 1, error = '',"
                 " updated_at = excluded.updated_at",
                 [(url, feed, status, file, sha256, now) for url in dict.fromkeys(urls)],
             )
 
     def record_failure(self, url: str, *, feed: str, error: str) -> tuple[int, bool]:
         """Count a failed attempt; return the attempts so far and whether the URL is now given up on."""
+        first = ABANDONED if MAX_ATTEMPTS <= 1 else FAILED
         with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            row = conn.execute("SELECT attempts FROM fetched_urls WHERE url = ?", (url,)).fetchone()
-            attempts = (row[0] if row else 0) + 1
-            status = ABANDONED if attempts >= MAX_ATTEMPTS else FAILED
-            conn.execute(
+            # One statement, so two pollers failing on one URL at once both count (no read-then-write race).
+            attempts, status = conn.execute(
                 "INSERT INTO fetched_urls (url, feed, status, file, sha256, attempts, error, updated_at)"
-                " VALUES (?, ?, ?, '', '', ?, ?, ?) ON CONFLICT (url) DO UPDATE SET status = excluded.status,"
-                " attempts = excluded.attempts, error = excluded.error, updated_at = excluded.updated_at",
-                (url, feed, status, attempts, error, _now()),
-            )
-            conn.execute("COMMIT")
+                " VALUES (?, ?, ?, '', '', 1, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+                " status = CASE WHEN fetched_urls.attempts + 1 >= ? THEN ? ELSE ? END,"
+                " attempts = fetched_urls.attempts + 1, error = excluded.error, updated_at = excluded.updated_at"
+                " RETURNING attempts, status",
+                (url, feed, first, error, _now(), MAX_ATTEMPTS, ABANDONED, FAILED),
+            ).fetchone()
         return attempts, status == ABANDONED

@@ -1,5 +1,5 @@
-"""The SQLite store: ingested articles, their per-article events (mentions), the merged events and the
-newsroom's review decisions (written through rasd.newsroom.review)."""
+"""The store: ingested articles, their per-article events (mentions), the merged events and the newsroom's
+review decisions (written through rasd.newsroom.review), in SQLite or PostgreSQL (rasd.store.engines)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import functools
 import json
 import logging
 import os
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+import contextlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -18,16 +18,19 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from rasd.errors import GazetteerError, StoreError
+from rasd.errors import ConflictError, GazetteerError, StoreError
 from rasd.models import Article, Event, Source
 from rasd.slug import slugify
+from rasd.store import schema
+from rasd.store.engines import Connection, Target, engine_for, target_of
+from rasd.store.schema import UpgradeReport
+from rasd.store.search import outlet_rows, search_text
 
 if TYPE_CHECKING:
     from geo.gazetteer import Gazetteer
     from rasd.extract.dates import Reference
     from rasd.newsroom.review import Anchor, Decision, Ledger, MentionRef, Working
 
-SCHEMA_VERSION = 3
 # Seconds a connection waits for another writer (the app, an ingest, an editor) before giving up.
 BUSY_TIMEOUT = 30.0
 DEFAULT_DB = Path("data") / "rasd.sqlite"
@@ -50,11 +53,13 @@ EVENTS_FRAME_COLUMNS = (
     "outcome", "killed", "wounded", "claimed_by", "claimant_id", "outlets", "outlet_names", "articles",
     "n_sources", "evidence", "review", "version",
 )
-# Columns of the events table, in the order the store writes them.
+# Columns of the events table as prepared rows hold them (BulkRows), in the order the store writes them.
 _EVENT_COLUMNS = (
     "id", *EVENT_FIELDS, "place_name_ar", "governorate_id", "claimant_id", "n_sources", "evidence",
     "review", "version", "edited", "edits",
 )
+# ... and with the column the store derives from them on every write (rasd.store.search).
+_EVENT_WRITE_COLUMNS = (*_EVENT_COLUMNS, "search_text")
 # Public reads leave rejected events out.
 _PUBLIC = "review != 'rejected'"
 SOURCES_FRAME_COLUMNS = ("event_id", "article", "outlet", "outlet_id", "url", "evidence")
@@ -62,162 +67,8 @@ ARTICLES_FRAME_COLUMNS = (
     "file", "title", "outlet", "outlet_id", "url", "published", "published_note", "reference_date",
     "reference_basis", "flags", "n_mentions", "n_events", "sha256", "ingested_at",
 )
-
-# Version 1, as first shipped: a new file is made with it and then brought up to date by MIGRATIONS.
-_SCHEMA_V1 = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE articles (
-    file TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    outlet TEXT NOT NULL,
-    outlet_id TEXT NOT NULL,
-    url TEXT NOT NULL,
-    published TEXT,
-    published_note TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    text TEXT NOT NULL,
-    reference_date TEXT,
-    reference_basis TEXT NOT NULL,
-    flags TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
-);
-CREATE TABLE mentions (
-    id INTEGER PRIMARY KEY,
-    article TEXT NOT NULL REFERENCES articles(file) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    date TEXT, date_earliest TEXT, date_latest TEXT, date_precision TEXT NOT NULL,
-    place TEXT NOT NULL, place_name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
-    geo_precision TEXT NOT NULL, governorate TEXT NOT NULL,
-    weapon TEXT NOT NULL, projectiles INTEGER, target TEXT NOT NULL, outcome TEXT NOT NULL,
-    killed INTEGER, wounded INTEGER, claimed_by TEXT NOT NULL,
-    evidence TEXT NOT NULL,
-    UNIQUE (article, seq)
-);
-CREATE TABLE mention_sources (
-    mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    evidence TEXT NOT NULL,
-    outlet TEXT NOT NULL,
-    url TEXT NOT NULL,
-    start_offset INTEGER NOT NULL,
-    end_offset INTEGER NOT NULL,
-    PRIMARY KEY (mention_id, seq)
-);
-CREATE TABLE events (
-    id TEXT PRIMARY KEY,
-    date TEXT, date_earliest TEXT, date_latest TEXT, date_precision TEXT NOT NULL,
-    place TEXT NOT NULL, place_name TEXT NOT NULL, place_name_ar TEXT NOT NULL,
-    lat REAL NOT NULL, lon REAL NOT NULL, geo_precision TEXT NOT NULL,
-    governorate TEXT NOT NULL, governorate_id TEXT NOT NULL,
-    weapon TEXT NOT NULL, projectiles INTEGER, target TEXT NOT NULL, outcome TEXT NOT NULL,
-    killed INTEGER, wounded INTEGER, claimed_by TEXT NOT NULL, claimant_id TEXT NOT NULL,
-    n_sources INTEGER NOT NULL,
-    evidence TEXT NOT NULL
-);
-CREATE TABLE event_sources (
-    event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    article TEXT NOT NULL REFERENCES articles(file),
-    evidence TEXT NOT NULL,
-    outlet TEXT NOT NULL,
-    url TEXT NOT NULL,
-    start_offset INTEGER NOT NULL,
-    end_offset INTEGER NOT NULL,
-    PRIMARY KEY (event_id, seq)
-);
-CREATE INDEX event_sources_article ON event_sources(article);
-CREATE INDEX events_date ON events(date);
-CREATE INDEX events_governorate ON events(governorate_id);
-"""
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    """One step of the schema: the version it brings a file to, and its SQL (run inside the upgrade's transaction)."""
-
-    version: int
-    description: str
-    sql: str
-
-
-# In order; each step takes a file from the version before it. Rows are never dropped.
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(
-        2,
-        "review decisions (apart from the machine output), event review status and version, event membership",
-        """
-ALTER TABLE events ADD COLUMN review TEXT NOT NULL DEFAULT 'unreviewed';
-ALTER TABLE events ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE events ADD COLUMN edited INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE events ADD COLUMN edits TEXT NOT NULL DEFAULT '{}';
-CREATE INDEX events_review ON events(review);
-CREATE INDEX articles_sha256 ON articles(sha256);
-CREATE TABLE event_mentions (
-    mention_id INTEGER PRIMARY KEY REFERENCES mentions(id) ON DELETE CASCADE,
-    event_id TEXT NOT NULL
-);
-CREATE INDEX event_mentions_event ON event_mentions(event_id);
--- Which mention each stored event came from, as far as its sources tell (the next rebuild makes it exact).
-INSERT OR IGNORE INTO event_mentions (mention_id, event_id)
-SELECT m.id, es.event_id FROM event_sources es
-JOIN mentions m ON m.article = es.article
-JOIN mention_sources ms ON ms.mention_id = m.id AND ms.seq = 0
-WHERE ms.start_offset = es.start_offset AND ms.end_offset = es.end_offset AND ms.evidence = es.evidence;
-CREATE TABLE decisions (
-    id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('verify', 'reject', 'edit', 'merge', 'split')),
-    editor TEXT NOT NULL,
-    at TEXT NOT NULL,
-    event_id TEXT NOT NULL,
-    other_id TEXT NOT NULL DEFAULT '',
-    article TEXT NOT NULL DEFAULT '',
-    comment TEXT NOT NULL DEFAULT '',
-    changes TEXT NOT NULL DEFAULT '{}',
-    before TEXT NOT NULL DEFAULT '{}',
-    after TEXT NOT NULL DEFAULT '{}',
-    state TEXT NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'orphaned')),
-    applied_to TEXT NOT NULL DEFAULT '[]'
-);
-CREATE INDEX decisions_event ON decisions(event_id);
-CREATE TABLE decision_anchors (
-    decision_id INTEGER NOT NULL REFERENCES decisions(id),
-    seq INTEGER NOT NULL,
-    role TEXT NOT NULL CHECK (role IN ('event', 'other', 'split')),
-    sha256 TEXT NOT NULL,
-    article TEXT NOT NULL,
-    mention_seq INTEGER NOT NULL,
-    start_offset INTEGER NOT NULL,
-    end_offset INTEGER NOT NULL,
-    evidence TEXT NOT NULL,
-    PRIMARY KEY (decision_id, seq)
-);
-""",
-    ),
-    Migration(
-        3,
-        "the newsroom's memory between polls: feed validators and every page URL asked for",
-        """
-CREATE TABLE IF NOT EXISTS feed_state (
-    feed TEXT PRIMARY KEY,
-    etag TEXT NOT NULL,
-    last_modified TEXT NOT NULL,
-    checked_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS fetched_urls (
-    url TEXT PRIMARY KEY,
-    feed TEXT NOT NULL,
-    status TEXT NOT NULL,
-    file TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    error TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS fetched_urls_feed ON fetched_urls(feed, status);
-""",
-    ),
-)
-assert [m.version for m in MIGRATIONS] == list(range(2, SCHEMA_VERSION + 1)), "MIGRATIONS must end at SCHEMA_VERSION"
+# Every write transaction raises the change counter; readers cache on it (Store.changes()).
+_COUNT_CHANGE = "UPDATE store_state SET changes = changes + 1 WHERE id = 1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,8 +83,6 @@ class IngestReport:
 
 # The meta row that marks a store of synthetic events (bench/make_store.py); its value says what made it.
 SYNTHETIC_KEY = "synthetic"
-# Page cache of the connection that bulk-loads a store, in KiB: random-key index inserts stay in memory.
-BULK_CACHE_KIB = 1_048_576
 
 # Columns of each table Store.bulk_load writes, in the order it fills the tables (parents before children).
 BULK_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -271,29 +120,53 @@ class StoreCounts:
     last_date: date | None
 
 
-def default_db_path() -> Path:
-    """`$RASD_DB`, else `data/rasd.sqlite` under the working directory; its folder is created."""
-    path = Path(os.environ.get("RASD_DB") or DEFAULT_DB)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+def default_db_path() -> Target:
+    """`$RASD_DB` (a file, or a postgresql:// URL), else `data/rasd.sqlite` under the working directory; a file's
+    folder is created."""
+    target = target_of(os.environ.get("RASD_DB") or DEFAULT_DB)
+    if isinstance(target, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def upgrade_store(target: Target, *, create: bool = True) -> UpgradeReport:
+    """Bring the store at `target` up to the current schema in place (`rasd db upgrade`, one transaction).
+
+    An empty database is made at the current version unless `create` is False (then StoreError, as for a
+    missing file). SchemaTooNewError for a store a newer Rasd wrote.
+    """
+    engine = engine_for(target, busy_timeout=BUSY_TIMEOUT)
+    if not create and not engine.exists():
+        raise StoreError(f"{engine.label}: no database here; run 'rasd ingest' first")
+    engine.prepare()
+    with engine.connect() as conn:
+        report = schema.upgrade(conn, engine)
+    if report.before != report.after:
+        log.info("%s: upgraded from schema version %s to %s", engine.label, report.before, report.after)
+    return report
 
 
 class Store:
-    """One SQLite file holding articles, per-article mentions and merged events."""
+    """One database (a SQLite file or a PostgreSQL database) holding articles, mentions, events and decisions."""
 
-    def __init__(self, path: str | Path, *, gazetteer: Gazetteer | None = None, create: bool = True) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Target, *, gazetteer: Gazetteer | None = None, create: bool = True) -> None:
+        self._engine = engine_for(path, busy_timeout=BUSY_TIMEOUT)
+        # The file (a Path) or the URL (a str): what NewsroomState and messages take.
+        self.path = self._engine.location
         self._gazetteer = gazetteer
-        if not self.path.exists() and not create:
-            raise StoreError(f"{self.path}: no database here; run 'rasd ingest' first")
-        if self.path.is_dir():
-            raise StoreError(f"{self.path}: is a folder, not a database file")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not create and not self._engine.exists():
+            raise StoreError(f"{self._engine.label}: no database here; run 'rasd ingest' first")
+        self._engine.prepare()
         with self._connect() as conn:
-            self._check_schema(conn)
+            found = schema.inspect(conn, self._engine)
+            if found is None:
+                # Empty: made at the current version (under the write lock, so two first writers make it once).
+                found = schema.upgrade(conn, self._engine).after
+            # Older or newer: never upgraded silently (SchemaOutdatedError names the command).
+            schema.check_current(self._engine, found)
 
     @classmethod
-    def build_from_folder(cls, path: str | Path, folder: str | Path, *, progress: Progress | None = None) -> Store:
+    def build_from_folder(cls, path: Target, folder: str | Path, *, progress: Progress | None = None) -> Store:
         """Open (or create) the store at `path` and ingest the article folder into it."""
         from rasd.articles import load_articles
 
@@ -305,6 +178,16 @@ class Store:
         return store
 
     @property
+    def engine(self) -> str:
+        """Which engine holds the store: "sqlite" or "postgresql"."""
+        return self._engine.name
+
+    @property
+    def label(self) -> str:
+        """The store's file, or its URL without the password: for messages."""
+        return self._engine.label
+
+    @property
     def gazetteer(self) -> Gazetteer:
         """The gazetteer used for extraction and place lookups (the default one unless given)."""
         if self._gazetteer is None:
@@ -313,87 +196,26 @@ class Store:
             self._gazetteer = default_gazetteer()
         return self._gazetteer
 
+    def _connect(self, *, read_only: bool = False) -> contextlib.AbstractContextManager[Connection]:
+        # A connection per call: the app reads from several threads and connections are not shared.
+        return self._engine.connect(read_only=read_only)
+
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        # A connection per call: the app reads from several threads and sqlite3 connections are not shared.
-        try:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT)
-        except sqlite3.Error as e:
-            raise StoreError(f"{self.path}: cannot open database ({e})") from e
-        try:
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    def _transaction(self) -> Iterator[Connection]:
+        """A write transaction under the store's write lock that raises the change counter (all or nothing)."""
+        with self._connect() as conn, self._engine.transaction(conn):
+            conn.execute(_COUNT_CHANGE)
             yield conn
-        except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path}: database error ({e})") from e
-        finally:
-            conn.close()
 
-    def _check_schema(self, conn: sqlite3.Connection) -> None:
-        try:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path}: not a Rasd database ({e})") from e
-        if not tables:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA_V1)
-            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", ("schema_version", "1"))
-            self._migrate(conn, 1)
-            conn.execute("COMMIT")
-            return
-        if "meta" not in tables:
-            raise StoreError(f"{self.path}: not a Rasd database (no meta table)")
-        found = self._schema_version(conn)
-        if found is None or not 1 <= found <= SCHEMA_VERSION:
-            shown = "none" if found is None else found
-            raise StoreError(
-                f"{self.path}: schema version {shown}, this Rasd needs {SCHEMA_VERSION}; "
-                "delete the file and ingest the articles again"
-            )
-        if found < SCHEMA_VERSION:
-            self._upgrade(conn)
-
-    @staticmethod
-    def _schema_version(conn: sqlite3.Connection) -> int | None:
-        row = conn.execute("SELECT value FROM meta WHERE key = ?", ("schema_version",)).fetchone()
-        if row is None or not str(row[0]).isdigit():
-            return None
-        return int(row[0])
-
-    def _upgrade(self, conn: sqlite3.Connection) -> None:
-        """Bring an older file up to SCHEMA_VERSION in place, keeping every row (one transaction)."""
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            # Another process may have upgraded it while this one waited for the lock.
-            found = self._schema_version(conn) or 1
-            self._migrate(conn, found)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-        log.info("%s: upgraded from schema version %s to %s", self.path, found, SCHEMA_VERSION)
-
-    @staticmethod
-    def _migrate(conn: sqlite3.Connection, found: int) -> None:
-        # Statement by statement: executescript() would commit the open transaction first.
-        for step in MIGRATIONS:
-            if step.version <= found:
-                continue
-            for statement in _statements(step.sql):
-                conn.execute(statement)
-            conn.execute("UPDATE meta SET value = ? WHERE key = ?", (str(step.version), "schema_version"))
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def changes(self) -> int:
+        """The change counter: raised by every write transaction (ingest, rebuild, bulk load, review decision)."""
         with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+            return int(conn.execute("SELECT changes FROM store_state WHERE id = 1").fetchone()[0])
+
+    def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one read-only query written with `?` placeholders (on either engine); writes are refused."""
+        with self._connect(read_only=True) as conn:
+            return [tuple(row) for row in conn.execute(sql, tuple(params)).fetchall()]
 
     # Writing
 
@@ -410,41 +232,51 @@ class Store:
 
         batch = list({a.file: a for a in articles}.values())
         with self._connect() as conn:
-            stored = {
-                row[0]: row[1:]
-                for row in conn.execute(
-                    "SELECT file, sha256, title, outlet, url, published, published_note FROM articles"
-                )
-            }
-        added = updated = unchanged = 0
+            stored = self._fingerprints(conn)
+        # Extraction, the slow part, runs outside the write lock: other writers go on meanwhile.
         work: list[tuple[Article, Reference, list[Event]]] = []
         total = len(batch)
         for done, article in enumerate(batch, start=1):
-            old = stored.get(article.file)
-            same = old == _fingerprint(article)
-            if old is None:
-                added += 1
-            elif same:
-                unchanged += 1
-            else:
-                updated += 1
-            if not same or reextract:
+            if reextract or stored.get(article.file) != _fingerprint(article):
                 reference = article_reference(article)
                 events = extract_article(article, gazetteer=self.gazetteer, reference=reference)
                 work.append((article, reference, events))
             if progress is not None:
                 progress(done, total)
+        if not work:
+            with self._connect() as conn:
+                n_events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+            return IngestReport(added=0, updated=0, unchanged=total, events=n_events)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        # One transaction: the articles, their mentions and the rebuilt events are all written, or none is.
         with self._transaction() as conn:
-            for article, reference, events in work:
+            # Read again under the lock: another ingest may have stored some of these articles meanwhile, and
+            # one it stored as this batch holds it is not written twice.
+            current = self._fingerprints(conn, files=[a.file for a, _, _ in work])
+            added = sum(a.file not in current for a, _, _ in work)
+            updated = sum(a.file in current and current[a.file] != _fingerprint(a) for a, _, _ in work)
+            todo = [item for item in work if reextract or current.get(item[0].file) != _fingerprint(item[0])]
+            for article, reference, events in todo:
                 self._write_article(conn, article, reference, events, now)
-            if work:
+            if todo:
                 self._rebuild_events(conn)
             n_events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
-        return IngestReport(added=added, updated=updated, unchanged=unchanged, events=n_events)
+        return IngestReport(added=added, updated=updated, unchanged=total - added - updated, events=n_events)
+
+    @staticmethod
+    def _fingerprints(conn: Connection, *, files: list[str] | None = None) -> dict[str, tuple[Any, ...]]:
+        """The stored articles' fingerprints (_fingerprint), all or those of some files."""
+        select = "SELECT file, sha256, title, outlet, url, published, published_note FROM articles"
+        if files is None:
+            return {row[0]: tuple(row[1:]) for row in conn.execute(select)}
+        found: dict[str, tuple[Any, ...]] = {}
+        for chunk in _chunks(sorted(set(files))):
+            found.update((row[0], tuple(row[1:])) for row in conn.execute(
+                f"{select} WHERE file IN ({_marks(chunk)})", chunk))
+        return found
 
     def _write_article(
-        self, conn: sqlite3.Connection, article: Article, reference: Reference, events: list[Event], now: str
+        self, conn: Connection, article: Article, reference: Reference, events: list[Event], now: str
     ) -> None:
         conn.execute("DELETE FROM mentions WHERE article = ?", (article.file,))
         conn.execute(
@@ -466,22 +298,22 @@ class Store:
         marks = ", ".join("?" * (len(EVENT_FIELDS) + 3))
         for seq, event in enumerate(events):
             sources = event.sources or [Source(article=article.file, evidence="")]
-            cur = conn.execute(
-                f"INSERT INTO mentions (article, seq, {columns}, evidence) VALUES ({marks})",
+            mention_id = conn.execute(
+                f"INSERT INTO mentions (article, seq, {columns}, evidence) VALUES ({marks}) RETURNING id",
                 (article.file, seq, *_event_values(event), sources[0].evidence),
-            )
+            ).fetchone()[0]
             conn.executemany(
                 "INSERT INTO mention_sources (mention_id, seq, evidence, outlet, url, start_offset, end_offset)"
                 " VALUES (?,?,?,?,?,?,?)",
                 [
-                    (cur.lastrowid, i, s.evidence, s.outlet or article.outlet, s.url or article.url, s.start, s.end)
+                    (mention_id, i, s.evidence, s.outlet or article.outlet, s.url or article.url, s.start, s.end)
                     for i, s in enumerate(sources)
                 ],
             )
 
     def _mention_records(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         *,
         members: Iterable[int] | None = None,
         shas: Iterable[str] | None = None,
@@ -520,12 +352,12 @@ class Store:
         return records
 
     def _mention_refs(
-        self, conn: sqlite3.Connection, *, members: Iterable[int] | None = None, shas: Iterable[str] | None = None
+        self, conn: Connection, *, members: Iterable[int] | None = None, shas: Iterable[str] | None = None
     ) -> dict[int, tuple[MentionRef, Event]]:
         """As _mention_records, keyed by mention id."""
         return {ref.id: (ref, event) for ref, event in self._mention_records(conn, members=members, shas=shas)}
 
-    def _rebuild_events(self, conn: sqlite3.Connection) -> None:
+    def _rebuild_events(self, conn: Connection) -> None:
         """Merge the mentions into events, then replay every review decision in the order it was made."""
         from rasd.extract.merging import merge_groups
         from rasd.newsroom.review import Ledger, Working
@@ -541,26 +373,27 @@ class Store:
             [(o.state, json.dumps(list(o.events)), decision_id) for o, decision_id in outcomes],
         )
 
-    def _write_events(self, conn: sqlite3.Connection, working: list[Working]) -> None:
+    def _write_events(self, conn: Connection, working: list[Working]) -> None:
         """Replace every event with these."""
         conn.execute("DELETE FROM event_mentions")
+        conn.execute("DELETE FROM event_outlets")
         conn.execute("DELETE FROM event_sources")
         conn.execute("DELETE FROM events")
         self._insert_events(conn, working)
 
-    def _insert_events(self, conn: sqlite3.Connection, working: list[Working]) -> None:
+    def _insert_events(self, conn: Connection, working: list[Working]) -> None:
         pairs = sorted(((w, w.effective()) for w in working), key=lambda pair: _date_order(pair[1]))
         gazetteer = self.gazetteer
         names_ar = {place: _place_name_ar(gazetteer, place) for place in {e.place for _, e in pairs}}
         governorate_ids = {g: _governorate_id(gazetteer, g) for g in {e.governorate for _, e in pairs}}
         conn.executemany(
-            f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({_marks(_EVENT_COLUMNS)})",
+            f"INSERT INTO events ({', '.join(_EVENT_WRITE_COLUMNS)}) VALUES ({_marks(_EVENT_WRITE_COLUMNS)})",
             [_event_row(w, e, names_ar, governorate_ids) for w, e in pairs],
         )
         self._insert_children(conn, pairs)
 
     @staticmethod
-    def _insert_children(conn: sqlite3.Connection, pairs: list[tuple[Working, Event]]) -> None:
+    def _insert_children(conn: Connection, pairs: list[tuple[Working, Event]]) -> None:
         conn.executemany(
             "INSERT INTO event_sources (event_id, seq, article, evidence, outlet, url, start_offset, end_offset)"
             " VALUES (?,?,?,?,?,?,?,?)",
@@ -570,8 +403,14 @@ class Store:
                 for i, s in enumerate(e.sources)
             ],
         )
+        # Kept in step with event_sources: the outlets the events frame lists, as ids.
         conn.executemany(
-            "INSERT OR REPLACE INTO event_mentions (mention_id, event_id) VALUES (?, ?)",
+            "INSERT INTO event_outlets (event_id, outlet_id) VALUES (?, ?)",
+            [row for _, e in pairs for row in outlet_rows(e.id, [s.outlet for s in e.sources])],
+        )
+        conn.executemany(
+            "INSERT INTO event_mentions (mention_id, event_id) VALUES (?, ?)"
+            " ON CONFLICT (mention_id) DO UPDATE SET event_id = excluded.event_id",
             [(m, w.id) for w, _ in pairs for m in w.members],
         )
 
@@ -580,40 +419,37 @@ class Store:
         # No extraction, no merging: the rows are the tables. Events come in the order the store reads them (by
         # date, else earliest day, undated last, then id), each event's sources in seq order. StoreError when the
         # store holds articles or events already, an event is out of order, meta names the schema version, or a
-        # row breaks a constraint (the transaction is rolled back).
+        # row breaks a constraint (the transaction is rolled back). The search columns are made here.
         extra = dict(meta or {})
         if "schema_version" in extra:
             raise StoreError("bulk_load cannot set the schema version")
-        inserts = {table: f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({_marks(cols)})"
-                   for table, cols in BULK_COLUMNS.items()}
+        columns = {**BULK_COLUMNS, "events": _EVENT_WRITE_COLUMNS}
         day_at, earliest_at, id_at = (_EVENT_COLUMNS.index(c) for c in ("date", "date_earliest", "id"))
         last: tuple[bool, str, str] | None = None
         written = 0
         with self._connect() as conn:
-            # The rows reference each other by construction: foreign keys are not checked row by row (a fifth
-            # of the time), and the indexes of a million events stay in the page cache.
-            conn.execute("PRAGMA foreign_keys = OFF")
-            conn.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            self._engine.bulk_session(conn)
+            with self._engine.transaction(conn):
                 held = conn.execute("SELECT EXISTS (SELECT 1 FROM articles) OR EXISTS (SELECT 1 FROM events)")
                 if held.fetchone()[0]:
-                    raise StoreError(f"{self.path}: bulk_load needs an empty store")
+                    raise StoreError(f"{self.label}: bulk_load needs an empty store")
                 for batch in batches:
                     for row in batch.events:
                         day = row[day_at] or row[earliest_at]
                         key = (day is None, day or "", row[id_at])
                         if last is not None and key < last:
-                            raise StoreError(f"{self.path}: bulk_load got event {row[id_at]} out of date order")
+                            raise StoreError(f"{self.label}: bulk_load got event {row[id_at]} out of date order")
                         last = key
+                    events, links = _bulk_search_rows(batch)
                     for table in BULK_COLUMNS:
-                        conn.executemany(inserts[table], getattr(batch, table))
+                        rows = events if table == "events" else getattr(batch, table)
+                        self._engine.insert_rows(conn, table, columns[table], rows)
+                    self._engine.insert_rows(conn, "event_outlets", ("event_id", "outlet_id"), links)
                     written += len(batch.events)
-                conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(extra.items()))
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+                conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)"
+                                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value", list(extra.items()))
+                self._engine.after_bulk_load(conn)
+                conn.execute(_COUNT_CHANGE)
         return written
 
     def meta(self) -> dict[str, str]:
@@ -628,7 +464,7 @@ class Store:
 
     # Review decisions (written through rasd.newsroom.review.Review only)
 
-    def _working(self, conn: sqlite3.Connection, event_ids: Iterable[str]) -> list[Working]:
+    def _working(self, conn: Connection, event_ids: Iterable[str]) -> list[Working]:
         """Stored events as the review ledger holds them: mentions, machine values, edits, status, version."""
         from rasd.extract.merging import combine
         from rasd.newsroom.review import Working
@@ -638,7 +474,7 @@ class Store:
             return []
         rows = conn.execute(
             f"SELECT id, review, version, edited, edits, {', '.join(EVENT_FIELDS)} FROM events"
-            f" WHERE id IN ({_marks(ids)}) {_EVENT_ORDER}",
+            f" WHERE id IN ({_marks(ids)}) {self._engine.event_order}",
             ids,
         ).fetchall()
         members: dict[str, list[int]] = {}
@@ -663,18 +499,17 @@ class Store:
             out.append(Working(event_id, mine, base, json.loads(edits), review, version, bool(edited)))
         return out
 
-    @staticmethod
-    def _event_sources(conn: sqlite3.Connection, ids: list[str]) -> dict[str, list[Source]]:
+    def _event_sources(self, conn: Connection, ids: list[str]) -> dict[str, list[Source]]:
         sources: dict[str, list[Source]] = {}
         for event_id, *fields in conn.execute(
             "SELECT event_id, article, evidence, outlet, url, start_offset, end_offset FROM event_sources"
-            f" WHERE event_id IN ({_marks(ids)}) ORDER BY rowid",
+            f" WHERE event_id IN ({_marks(ids)}) {self._engine.source_order()}",
             ids,
         ):
             sources.setdefault(event_id, []).append(Source(*fields))
         return sources
 
-    def _ledger_for(self, conn: sqlite3.Connection, anchors: Iterable[Anchor]) -> Ledger:
+    def _ledger_for(self, conn: Connection, anchors: Iterable[Anchor]) -> Ledger:
         """A ledger holding every stored event a decision's anchors may point at, with all their mentions."""
         from rasd.newsroom.review import Ledger
 
@@ -689,18 +524,18 @@ class Store:
         return Ledger(working, mentions, taken=taken)
 
     @staticmethod
-    def _owners(conn: sqlite3.Connection, mention_ids: list[int]) -> set[str]:
+    def _owners(conn: Connection, mention_ids: list[int]) -> set[str]:
         owners: set[str] = set()
-        for i in range(0, len(mention_ids), 500):
-            chunk = mention_ids[i:i + 500]
+        for chunk in _chunks(mention_ids):
             owners.update(r[0] for r in conn.execute(
                 f"SELECT event_id FROM event_mentions WHERE mention_id IN ({_marks(chunk)})", chunk))
         return owners
 
-    def _save_ledger(self, conn: sqlite3.Connection, ledger: Ledger) -> None:
+    def _save_ledger(self, conn: Connection, ledger: Ledger) -> None:
         """Write back the events a decision changed or removed; the table stays in date order."""
         for event_id in ledger.removed:
             conn.execute("DELETE FROM event_mentions WHERE event_id = ?", (event_id,))
+            conn.execute("DELETE FROM event_outlets WHERE event_id = ?", (event_id,))
             conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
         changed = [ledger.events[i] for i in sorted(ledger.changed) if i in ledger.events]
         if not changed:
@@ -709,58 +544,63 @@ class Store:
         ids = [w.id for w in changed]
         stored = {
             row[0]: row[1:]
-            for row in conn.execute(f"SELECT id, date, date_earliest FROM events WHERE id IN ({_marks(ids)})", ids)
+            for row in conn.execute(
+                f"SELECT id, date, date_earliest, version FROM events WHERE id IN ({_marks(ids)})", ids)
         }
         gazetteer = self.gazetteer
         names_ar = {e.place: _place_name_ar(gazetteer, e.place) for _, e in pairs}
         governorate_ids = {e.governorate: _governorate_id(gazetteer, e.governorate) for _, e in pairs}
-        conn.execute(f"DELETE FROM event_sources WHERE event_id IN ({_marks(ids)})", ids)
-        conn.execute(f"DELETE FROM event_mentions WHERE event_id IN ({_marks(ids)})", ids)
+        for table in ("event_sources", "event_mentions", "event_outlets"):
+            conn.execute(f"DELETE FROM {table} WHERE event_id IN ({_marks(ids)})", ids)
         reorder = bool(ledger.removed)
-        assignments = ", ".join(f"{c} = ?" for c in _EVENT_COLUMNS[1:])
+        assignments = ", ".join(f"{c} = ?" for c in _EVENT_WRITE_COLUMNS[1:])
         for w, e in pairs:
             row = _event_row(w, e, names_ar, governorate_ids)
             if w.id in stored:
-                # Updated in place keeps the row's position; only a new date moves it.
-                conn.execute(f"UPDATE events SET {assignments} WHERE id = ?", (*row[1:], w.id))
-                reorder = reorder or stored[w.id] != (_iso(e.date), _iso(e.date_earliest))
+                day, earliest, version = stored[w.id]
+                # Updated in place keeps the row's position; only a new date moves it. The version read in this
+                # transaction must still be there: the database, not only the write lock, refuses a lost update.
+                done = conn.execute(f"UPDATE events SET {assignments} WHERE id = ? AND version = ?",
+                                    (*row[1:], w.id, version))
+                if done.rowcount != 1:
+                    raise ConflictError(f"event {w.id} was changed by another editor meanwhile; reload it")
+                reorder = reorder or (day, earliest) != (_iso(e.date), _iso(e.date_earliest))
             else:
-                conn.execute(f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES ({_marks(row)})", row)
+                conn.execute(f"INSERT INTO events ({', '.join(_EVENT_WRITE_COLUMNS)}) VALUES ({_marks(row)})", row)
                 reorder = True
         self._insert_children(conn, pairs)
         if reorder:
-            _reorder_events(conn)
+            self._engine.reorder_events(conn)
 
-    def _insert_decision(self, conn: sqlite3.Connection, decision: Decision) -> int:
-        cur = conn.execute(
+    def _insert_decision(self, conn: Connection, decision: Decision) -> int:
+        decision_id = conn.execute(
             "INSERT INTO decisions (kind, editor, at, event_id, other_id, article, comment, changes, before, after,"
-            " state, applied_to) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " state, applied_to) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             (decision.kind, decision.editor, decision.at, decision.event_id, decision.other_id, decision.article,
              decision.comment, _json(decision.changes), _json(decision.before), _json(decision.after),
              decision.state, _json(list(decision.events))),
-        )
+        ).fetchone()[0]
         conn.executemany(
             "INSERT INTO decision_anchors (decision_id, seq, role, sha256, article, mention_seq, start_offset,"
             " end_offset, evidence) VALUES (?,?,?,?,?,?,?,?,?)",
-            [(cur.lastrowid, i, a.role, a.sha256, a.article, a.seq, a.start, a.end, a.evidence)
+            [(decision_id, i, a.role, a.sha256, a.article, a.seq, a.start, a.end, a.evidence)
              for i, a in enumerate(decision.anchors)],
         )
-        return int(cur.lastrowid)
+        return int(decision_id)
 
     @staticmethod
-    def _update_decision(conn: sqlite3.Connection, decision: Decision) -> None:
+    def _update_decision(conn: Connection, decision: Decision) -> None:
         conn.execute(
             "UPDATE decisions SET after = ?, state = ?, applied_to = ? WHERE id = ?",
             (_json(decision.after), decision.state, _json(list(decision.events)), decision.id),
         )
 
-    def _load_decisions(self, conn: sqlite3.Connection, *, event_id: str | None = None) -> list[Decision]:
+    def _load_decisions(self, conn: Connection, *, event_id: str | None = None) -> list[Decision]:
         from rasd.newsroom.review import Anchor, Decision
 
         where, params = "", []
         if event_id is not None:
-            where = ("WHERE d.event_id = ? OR d.other_id = ?"
-                     " OR EXISTS (SELECT 1 FROM json_each(d.applied_to) j WHERE j.value = ?)")
+            where = f"WHERE d.event_id = ? OR d.other_id = ? OR {self._engine.json_list_holds('d.applied_to')}"
             params = [event_id] * 3
         anchors: dict[int, list[Anchor]] = {}
         for decision_id, *fields in conn.execute(
@@ -827,12 +667,12 @@ class Store:
             sources: dict[str, list[Source]] = {}
             for source_event, *fields in conn.execute(
                 "SELECT event_id, article, evidence, outlet, url, start_offset, end_offset FROM event_sources"
-                f" {'WHERE event_id = ?' if event_id is not None else ''} ORDER BY rowid",
+                f" {'WHERE event_id = ?' if event_id is not None else ''} {self._engine.source_order()}",
                 params,
             ):
                 sources.setdefault(source_event, []).append(Source(*fields))
             rows = conn.execute(
-                f"SELECT id, review, version, {', '.join(EVENT_FIELDS)} FROM events {where} {_EVENT_ORDER}",
+                f"SELECT id, review, version, {', '.join(EVENT_FIELDS)} FROM events {where} {self._engine.event_order}",
                 params,
             ).fetchall()
         events = []
@@ -850,14 +690,15 @@ class Store:
         with self._connect() as conn:
             by_event: dict[str, tuple[list[str], list[str]]] = {}
             for event_id, article, outlet in conn.execute(
-                "SELECT event_id, article, outlet FROM event_sources ORDER BY rowid"
+                f"SELECT event_id, article, outlet FROM event_sources {self._engine.source_order()}"
             ):
                 entry = by_event.get(event_id)
                 if entry is None:
                     entry = by_event[event_id] = ([], [])
                 entry[0].append(article)
                 entry[1].append(outlet)
-            rows = conn.execute(f"SELECT {', '.join(scalar)} FROM events {where} {_EVENT_ORDER}").fetchall()
+            rows = conn.execute(
+                f"SELECT {', '.join(scalar)} FROM events {where} {self._engine.event_order}").fetchall()
         columns = _columns(rows, scalar)
         # Few distinct outlet lists recur over many events: work each out once.
         outlet_lists: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
@@ -883,7 +724,7 @@ class Store:
         with self._connect() as conn:
             rows = conn.execute(
                 f"SELECT s.event_id, s.article, s.outlet, s.url, s.evidence FROM event_sources s {where}"
-                " ORDER BY s.rowid"
+                f" {self._engine.source_order('s.')}"
             ).fetchall()
         columns = _columns(rows, ("event_id", "article", "outlet", "url", "evidence"))
         ids = {name: slugify(name) for name in set(columns["outlet"])}
@@ -921,9 +762,6 @@ class Store:
 
 _LIST_COLUMNS = ("articles", "outlets", "outlet_names")
 _ARTICLE_COLUMNS = "file, text, title, outlet, url, published, published_note"
-# _write_events writes events in date order and each event's sources together in order, so rowid
-# order is the reading order of both tables without a sort.
-_EVENT_ORDER = "ORDER BY rowid"
 
 
 @functools.lru_cache(maxsize=8192)
@@ -952,6 +790,12 @@ def _event_values(event: Event) -> tuple[Any, ...]:
     return tuple(_iso(getattr(event, f)) if f in _DATE_FIELDS else getattr(event, f) for f in EVENT_FIELDS)
 
 
+def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """Slices of a list short enough for one IN (...) list of placeholders."""
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
 def _marks(values: Iterable[Any]) -> str:
     return ", ".join("?" for _ in values)
 
@@ -960,39 +804,34 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _statements(sql: str) -> Iterator[str]:
-    """The statements of an SQL script, one at a time."""
-    buffer = ""
-    for line in sql.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            yield buffer.strip()
-            buffer = ""
-    if buffer.strip():
-        raise StoreError(f"incomplete SQL statement in a migration: {buffer.strip()[:60]!r}")
-
-
 def _event_row(w: Working, e: Event, names_ar: dict[str, str], governorate_ids: dict[str, str]) -> tuple[Any, ...]:
-    """An events table row (_EVENT_COLUMNS) for an event and its review state."""
+    """An events table row (_EVENT_WRITE_COLUMNS) for an event and its review state."""
+    evidence = e.sources[0].evidence if e.sources else ""
+    found = search_text(place_name=e.place_name, place_name_ar=names_ar[e.place], evidence=evidence,
+                        claimed_by=e.claimed_by, outlets=[s.outlet for s in e.sources])
     return (
         e.id, *_event_values(e), names_ar[e.place], governorate_ids[e.governorate], slugify(e.claimed_by),
-        len(e.sources), e.sources[0].evidence if e.sources else "", w.review, w.version, int(w.edited),
-        _json(w.edits),
+        len(e.sources), evidence, w.review, w.version, int(w.edited), _json(w.edits), found,
     )
 
 
-def _reorder_events(conn: sqlite3.Connection) -> None:
-    """Renumber the events' rowids into date order (undated last, then id), as _write_events writes them."""
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS rasd_event_order (id TEXT PRIMARY KEY, pos INTEGER NOT NULL)")
-    conn.execute("DELETE FROM rasd_event_order")
-    conn.execute(
-        "INSERT INTO rasd_event_order (id, pos) SELECT id, row_number() OVER (ORDER BY"
-        " coalesce(date, date_earliest) IS NULL, coalesce(date, date_earliest), id) FROM events"
-    )
-    # Two passes through negative numbers, so no two rows ever hold the same rowid.
-    conn.execute("UPDATE events SET rowid = -(SELECT pos FROM rasd_event_order o WHERE o.id = events.id)")
-    conn.execute("UPDATE events SET rowid = -rowid")
-    conn.execute("DELETE FROM rasd_event_order")
+_BULK_SEARCH_AT = tuple(_EVENT_COLUMNS.index(c) for c in ("place_name", "place_name_ar", "evidence", "claimed_by"))
+_BULK_SOURCE_OUTLET = BULK_COLUMNS["event_sources"].index("outlet")
+
+
+def _bulk_search_rows(batch: BulkRows) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
+    """A bulk batch's event rows with their search_text, and its event_outlets rows."""
+    outlets: dict[str, list[str]] = {}
+    for row in batch.event_sources:
+        outlets.setdefault(row[0], []).append(row[_BULK_SOURCE_OUTLET])
+    events, links = [], []
+    place_at, name_ar_at, evidence_at, claimed_at = _BULK_SEARCH_AT
+    for row in batch.events:
+        mine = outlets.get(row[0], [])
+        events.append((*row, search_text(place_name=row[place_at], place_name_ar=row[name_ar_at],
+                                         evidence=row[evidence_at], claimed_by=row[claimed_at], outlets=mine)))
+        links.extend(outlet_rows(row[0], mine))
+    return events, links
 
 
 def _event_from_row(row: tuple[Any, ...]) -> Event:
