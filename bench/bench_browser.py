@@ -136,6 +136,9 @@ class Timing:
     first_s: list[float] = field(default_factory=list)
     all_s: list[float] = field(default_factory=list)
     markers: int | None = None
+    # Resident memory of the server process and what each extra open session added (rasd only).
+    server_mb: float | None = None
+    session_mb: float | None = None
     note: str = ""
 
     @staticmethod
@@ -245,6 +248,35 @@ def timed_loads(browser: Browser, server: StreamlitServer, path: str, timing: Ti
     return kept
 
 
+EXTRA_SESSIONS = 3
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process (the Streamlit server is one process), in MB."""
+    total = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            total += int(line.split()[1])
+    return total / 1024
+
+
+def session_memory(browser: Browser, server: StreamlitServer, timing: Timing, expected: int, *,
+                   timeout_s: float) -> None:
+    """Server memory with one session open, then what each of EXTRA_SESSIONS more sessions (each with its map
+    loaded, all left open) added on average."""
+    one, _, _ = open_map(browser, f"{server.url}/", expected, timeout_s=timeout_s)
+    pages = [one]
+    try:
+        before = rss_mb(server.process.pid)
+        for _ in range(EXTRA_SESSIONS):
+            pages.append(open_map(browser, f"{server.url}/", expected, timeout_s=timeout_s)[0])
+        after = rss_mb(server.process.pid)
+        timing.server_mb, timing.session_mb = before, (after - before) / EXTRA_SESSIONS
+    finally:
+        for page in pages:
+            page.context.close()
+
+
 def change_filter(page: Page, db: Path, n: int, *, timeout_s: float) -> FilterTiming:
     """Pick the drone weapon in the sidebar of a loaded rasd page; seconds from the click to the new map."""
     expected = count_events(db, weapon=FILTER_WEAPON)
@@ -304,9 +336,14 @@ def bench_rasd(browser: Browser, db: Path, n: int, *, repeat: int, timeout_s: fl
         if page is None:
             return timing, None
         try:
-            return timing, change_filter(page, db, n, timeout_s=timeout_s)
+            filtered = change_filter(page, db, n, timeout_s=timeout_s)
         finally:
             page.context.close()
+        try:
+            session_memory(browser, server, timing, expected, timeout_s=timeout_s)
+        except (PlaywrightError, BenchError) as e:
+            timing.note = f"memory per session not measured: {str(e).splitlines()[0][:120]}"
+        return timing, filtered
     finally:
         server.stop()
 
@@ -371,6 +408,10 @@ def print_table(timings: list[Timing], filters: list[FilterTiming]) -> None:
         print(f"{f.n:,} events, filter change in the sidebar (weapon = {FILTER_WEAPON}, {f.shown:,} events shown): "
               f"script run {_fmt(f.script_s)} s, new map iframe {_fmt(f.iframe_s)} s, first marker "
               f"{_fmt(f.first_s)} s, all loaded {_fmt(f.all_s)} s after the click" + (f" ({f.note})" if f.note else ""))
+    for tm in timings:
+        if tm.session_mb is not None:
+            print(f"{tm.n:,} events, rasd server memory: {tm.server_mb:,.0f} MB with one session, "
+                  f"{tm.session_mb:+,.1f} MB per extra session ({EXTRA_SESSIONS} more opened, each with its map)")
     for tm in timings:
         if tm.note:
             print(f"note: {tm.n:,} events, {tm.map}: {tm.note}")

@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from rasd.views.i18n import t
 from rasd.views.mapview import build_map, event_id_from_click
-from rasd.ui import interact, layout, panels
+from rasd.ui import data, interact, layout, panels
 
 
 def main() -> None:
@@ -14,7 +14,10 @@ def main() -> None:
     view, lang = ctx.view, ctx.lang
     heat = st.toggle(t("map.heat", lang), key="map.heat")
     center = (view.lat, view.lon) if view.lat is not None else None
-    fmap = build_map(ctx.shown, center=center, zoom=view.zoom, heat=heat, selected=view.event or None, lang=lang)
+    selected = data.event_record(view.event) if view.event else None
+    fmap = build_map(payload_js=data.payload_js(view.filters, lang),
+                     selected_at=(selected["lat"], selected["lon"]) if selected is not None else None,
+                     center=center, zoom=view.zoom, heat=heat, selected=view.event or None, lang=lang)
     left, right = st.columns([3, 2])
     with left:
         returned = st_folium(fmap, key=interact.map_key(), height=600, use_container_width=True,
@@ -22,7 +25,7 @@ def main() -> None:
     interact.take_click(view, event_id_from_click(returned))
     with right:
         panels.selection(ctx)
-    if ctx.shown.empty:
+    if not ctx.count:
         st.info(f"{t('empty.no_events', lang)} {t('empty.try_reset', lang)}")
 
 

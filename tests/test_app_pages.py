@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -472,6 +471,25 @@ def test_an_unreadable_database_shows_a_short_error_not_a_traceback(tmp_path: Pa
     assert errors and all(e.startswith(t("error.title", "en")) and "Traceback" not in e for e in errors)
 
 
+@pytest.mark.parametrize("page", ["map", "timeline"])
+def test_an_older_store_names_the_upgrade_command_and_is_left_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_db: Path, page: str) -> None:
+    import shutil
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    shutil.copy(app_db, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    before = path.read_bytes()
+    monkeypatch.setenv("RASD_DB", str(path))
+    at = open_page(page)
+    assert not at.exception
+    errors = [box.text() for box in html_boxes(at, "rasd-error")]
+    assert errors and all(f"rasd db upgrade --db {path}" in e and "Traceback" not in e for e in errors), errors
+    assert path.read_bytes() == before
+
+
 def test_first_start_builds_the_database_from_the_seeds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         seeds_dir: Path) -> None:
     path = tmp_path / "new" / "rasd.sqlite"
@@ -579,24 +597,16 @@ def test_the_page_style_leaves_little_space_above_the_title() -> None:
     assert '[data-testid="stSidebar"], ' in ui_text.rtl_css(rtl=True) and '[data-testid="stSidebar"], ' not in css
 
 
-def test_the_cache_stamp_ignores_an_empty_wal_and_follows_writes(tmp_path: Path) -> None:
-    # SQLite makes an empty -wal when a reader connects and removes it when the last one leaves.
-    from rasd.ui.data import stamp
+def test_the_cache_key_follows_writes_not_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages' reads are keyed on the store's change counter: reading leaves it, every ingest moves it."""
+    from rasd.articles import load_articles
+    from rasd.ui import data
 
     db = tmp_path / "s.sqlite"
     Store(db)
-    before = stamp(db)
-    wal = Path(f"{db}-wal")
-    wal.write_bytes(b"")
-    assert stamp(db) == before
-    wal.unlink()
-    conn = sqlite3.connect(db)
-    try:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('probe', ?)", (str(before),))
-        conn.commit()
-        # The write sits in the WAL while a connection is open: the stamp moves.
-        assert wal.stat().st_size > 0
-        assert stamp(db) != before
-    finally:
-        conn.close()
+    monkeypatch.setenv("RASD_DB", str(db))
+    before = data.current_stamp()
+    Store(db).events_frame()
+    assert data.current_stamp() == before
+    Store(db).ingest(load_articles([ROOT / "seeds"]).articles[:1])
+    assert data.current_stamp() != before

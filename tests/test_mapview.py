@@ -20,6 +20,7 @@ from rasd.views.i18n import label, t
 from rasd.views.mapview import (
     DEFAULT_CENTER,
     DEFAULT_ZOOM,
+    MapIndex,
     PRECISION_STYLES,
     SELECTED_ZOOM,
     build_map,
@@ -545,3 +546,28 @@ def test_icons_of_every_weapon_and_precision_are_distinct_in_the_cache():
     (cfg, _data, _options), = [args[1:] for args in calls(build_map(fake_events_frame(5)).get_root().render(), "rasdEvents")]
     assert len(cfg["sizes"]) == len(cfg["precisions"]) == len(GEO_PRECISIONS) == 5
     assert len(cfg["reviews"]) == len(cfg["reviewCodes"]) == 4
+
+
+def _decoded(payload_js: str) -> dict[str, tuple]:
+    """Each event of a payload as the browser reads it: id -> (lat, lon, label, day, weapon, precisions, review)."""
+    data = json.loads(payload_js)
+    out = {}
+    for place, offset, weapon, geo, when, event_id, review in data["rows"]:
+        lat, lon, label_index = data["places"][place]
+        day = None if offset is None else data["day0"] + offset
+        out[event_id] = (lat, lon, data["labels"][label_index], day, weapon, geo, when, review)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_map_index_gives_each_filter_state_the_payload_of_its_events(lang):
+    """A subset's payload from the shared index decodes to the same events as the subset's own payload."""
+    frame = fake_events_frame(400, seed=3)
+    frame.loc[5, "id"] = '</script><b x="1">'
+    index = MapIndex.of(frame, lang=lang)
+    assert _decoded(index.payload_js()) == _decoded(event_payload(frame, lang=lang).to_js())
+    subset = frame[frame["weapon"] == "drone"]
+    picked = index.payload_js(index.positions(list(subset["id"])[::-1] + ["missing"]))
+    assert _decoded(picked) == _decoded(event_payload(subset, lang=lang).to_js())
+    assert "</script>" not in index.payload_js() and "<b" not in index.payload_js()
+    assert _decoded(index.payload_js(index.positions([]))) == {}

@@ -13,6 +13,7 @@ from rasd.store.synthetic import fake_events_frame
 from rasd.views.timeline import (
     CHART_WIDTH_PX,
     SELECTION,
+    day_counts_of,
     Milestone,
     bin_start,
     granularity,
@@ -100,7 +101,7 @@ def test_milestones_file(milestones):
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_chart_spec_has_stacked_weapon_bars_milestones_and_span(events, milestones, lang):
-    spec = timeline_chart(events, milestones=milestones, lang=lang).to_dict()
+    spec = timeline_chart(day_counts_of(events), milestones=milestones, lang=lang).to_dict()
     by_mark = layers(spec)
     bars = by_mark["bar"]
     assert bars["encoding"]["y"]["stack"] == "zero"
@@ -136,7 +137,7 @@ def test_chart_spec_has_stacked_weapon_bars_milestones_and_span(events, mileston
     ],
 )
 def test_time_unit_and_bins_follow_the_span(events, milestones, start, end, unit):
-    spec = timeline_chart(events, milestones=milestones, start=start, end=end).to_dict()
+    spec = timeline_chart(day_counts_of(events), milestones=milestones, start=start, end=end).to_dict()
     bars = layers(spec)["bar"]
     assert bars["encoding"]["x"]["timeUnit"] == unit
     rows = dataset(spec, bars)
@@ -149,7 +150,7 @@ def test_time_unit_and_bins_follow_the_span(events, milestones, start, end, unit
 
 
 def test_crowded_milestone_labels_do_not_share_a_row(events, milestones):
-    spec = timeline_chart(events, milestones=milestones).to_dict()
+    spec = timeline_chart(day_counts_of(events), milestones=milestones).to_dict()
     rules = dataset(spec, layers(spec)["rule"])
     placed = [r for r in rules if r["level"] >= 0]
     assert {date.fromisoformat(r["date"]) for r in placed} >= REQUIRED_MILESTONES
@@ -159,7 +160,7 @@ def test_crowded_milestone_labels_do_not_share_a_row(events, milestones):
 
 def test_unlabelled_milestones_keep_their_rule(events):
     many = [Milestone(date(2021, 6, d), f"Milestone number {d}", f"حدث رقم {d}", d) for d in range(1, 21)]
-    spec = timeline_chart(events, milestones=many).to_dict()
+    spec = timeline_chart(day_counts_of(events), milestones=many).to_dict()
     rules = dataset(spec, layers(spec)["rule"])
     assert len(rules) == 20
     assert 0 < sum(r["level"] >= 0 for r in rules) < 20
@@ -167,7 +168,7 @@ def test_unlabelled_milestones_keep_their_rule(events):
 
 def test_empty_frame_gives_a_chart(milestones):
     empty = fake_events_frame(0)
-    spec = timeline_chart(empty, milestones=milestones).to_dict()
+    spec = timeline_chart(day_counts_of(empty), milestones=milestones).to_dict()
     assert dataset(spec, layers(spec)["bar"]) == []
     assert len(dataset(spec, layers(spec)["rule"])) == len(milestones)
 
@@ -176,7 +177,7 @@ def test_undated_events_and_unknown_weapons(milestones):
     frame = fake_events_frame(50, seed=9)
     frame["date"] = pd.Series([None] * 10 + list(frame["date"].iloc[10:]), index=frame.index, dtype=object)
     frame.loc[frame.index[10:15], "weapon"] = "catapult"
-    spec = timeline_chart(frame, milestones=milestones).to_dict()
+    spec = timeline_chart(day_counts_of(frame), milestones=milestones).to_dict()
     rows = dataset(spec, layers(spec)["bar"])
     dated = [d for d in frame["date"] if isinstance(d, date)]
     assert sum(r["count"] for r in rows) == len(dated)
@@ -221,7 +222,7 @@ def _x_domain(spec: dict) -> tuple[date, date]:
     [(None, None), (date(2019, 6, 1), date(2020, 6, 1)), (date(2023, 9, 1), date(2024, 3, 1))],
 )
 def test_chart_is_tall_and_milestone_labels_never_overlap(events, milestones, lang, start, end):
-    spec = timeline_chart(events, milestones=milestones, lang=lang, start=start, end=end).to_dict()
+    spec = timeline_chart(day_counts_of(events), milestones=milestones, lang=lang, start=start, end=end).to_dict()
     # The height is the plot's own: the legend and the axis are added around it, not taken from it.
     assert spec["height"] >= 300 and spec["autosize"] == {"type": "fit-x", "contains": "padding"}
     texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]

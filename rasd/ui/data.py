@@ -9,23 +9,26 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from geo.gazetteer import Gazetteer, default_gazetteer
-from rasd.views.filters import KnownIds
-from rasd.views.i18n import t
 from rasd.models import Article, Event
 from rasd.newsroom.review import Decision, Review
 from rasd.newsroom.users import UserStore, default_users_path
+from rasd.store import Store, default_db_path, is_url
+from rasd.views import queries
+from rasd.views.filters import Filters, KnownIds
+from rasd.views.i18n import t
+from rasd.views.mapview import MapIndex
 from rasd.views.offline import install_assets
-from rasd.store import Store, default_db_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 STATIC = ROOT / "static"
 
-Stamp = tuple[str, int, int]
+Stamp = tuple[str, int]
 
 
 @st.cache_resource(show_spinner=False)
@@ -40,15 +43,17 @@ def _build_lock() -> threading.Lock:
     return threading.Lock()
 
 
-def ensure_db(*, lang: str = "en") -> Path:
-    """The database path ($RASD_DB or the default); on first start it is built from seeds/ with a progress bar."""
-    path = default_db_path()
-    if _usable(path):
-        return path
-    with _build_lock():
-        if not _usable(path):
-            _build(path, lang=lang)
-    return path
+def ensure_db(*, lang: str = "en") -> str:
+    """The store ($RASD_DB or the default file); a missing SQLite file is built from seeds/ with a progress bar."""
+    target = default_db_path()
+    if is_url(target):
+        return str(target)
+    path = Path(target)
+    if not _usable(path):
+        with _build_lock():
+            if not _usable(path):
+                _build(path, lang=lang)
+    return str(path)
 
 
 def _usable(path: Path) -> bool:
@@ -70,22 +75,10 @@ def _build(path: Path, *, lang: str) -> None:
     bar.empty()
 
 
-def stamp(path: Path) -> Stamp:
-    """What the cached frames are keyed on: the path and the change times of the database and its WAL."""
-    wal = Path(f"{path}-wal")
-    try:
-        info = wal.stat()
-    except FileNotFoundError:
-        info = None
-    # SQLite creates an empty WAL when a connection opens and deletes it when the last one closes: only a WAL
-    # holding writes says the data changed, or every reader coming and going would empty the cache.
-    wal_mtime = info.st_mtime_ns if info is not None and info.st_size > 0 else 0
-    return str(path), path.stat().st_mtime_ns, wal_mtime
-
-
 def current_stamp() -> Stamp:
-    """The stamp of the app's database, building it first if it is missing."""
-    return stamp(ensure_db())
+    """What the cached reads are keyed on: the store and its change counter (one cheap query a rerun)."""
+    db = ensure_db()
+    return db, store(db).changes()
 
 
 @st.cache_resource(show_spinner=False)
@@ -115,19 +108,88 @@ def gazetteer() -> Gazetteer:
     return default_gazetteer()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# The frames are shared by every session of the process and never copied per rerun (st.cache_data would unpickle
+# a copy each time: seconds at a million events). Nothing may change them: the pages only read and select.
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _events_frame(key: Stamp) -> pd.DataFrame:
     return store(key[0]).events_frame()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _event_positions(key: Stamp) -> pd.Index:
+    return pd.Index(_events_frame(key)["id"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _sources_frame(key: Stamp) -> pd.DataFrame:
     return store(key[0]).sources_frame()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _articles_frame(key: Stamp) -> pd.DataFrame:
     return store(key[0]).articles_frame()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _shown_ids(key: Stamp, query: str, _filters: Filters) -> tuple[str, ...]:
+    # One query per filter state serves the count, the map and the lists (shared by every session).
+    return tuple(queries.shown_ids(store(key[0]), _filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _total(key: Stamp) -> int:
+    return queries.count(store(key[0]), Filters())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _span(key: Stamp) -> queries.Span:
+    return queries.span(store(key[0]))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _day_counts(key: Stamp, query: str, _filters: Filters) -> pd.DataFrame:
+    return queries.day_counts(store(key[0]), _filters)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _map_rows(key: Stamp) -> pd.DataFrame:
+    return queries.map_rows(store(key[0]), Filters())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _map_index(key: Stamp, lang: str) -> MapIndex:
+    # Every event's payload row made once per store version and language; a filter state only picks rows.
+    return MapIndex.of(_map_rows(key), lang=lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _payload_js(key: Stamp, query: str, lang: str, _filters: Filters) -> str:
+    # The largest thing a page sends (tens of MB at a million events), kept for every session as the text that
+    # goes into the map's script.
+    index = _map_index(key, lang)
+    if _filters.is_default():
+        return index.payload_js()
+    return index.payload_js(index.positions(_shown_ids(key, query, _filters)))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _names(key: Stamp) -> queries.Names:
+    return queries.names(store(key[0]))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _synthetic(key: Stamp) -> bool:
+    return store(key[0]).is_synthetic()
+
+
+def is_synthetic() -> bool:
+    """True for a store of generated events (bench/make_store.py), which every page says."""
+    return _synthetic(current_stamp())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _event_record(key: Stamp, event_id: str) -> pd.Series | None:
+    return queries.event_record(store(key[0]), event_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -177,8 +239,51 @@ def decisions() -> list[Decision]:
 
 
 def events_frame() -> pd.DataFrame:
-    """Every event, one row each (Store.events_frame)."""
+    """Every public event, one row each (Store.events_frame), shared read-only by every session."""
     return _events_frame(current_stamp())
+
+
+def _query(filters: Filters) -> str:
+    # The cache key of a filter state: its canonical URL query (Filters is passed along unhashed).
+    return "&".join(f"{k}={v}" for k, v in sorted(filters.to_query().items()))
+
+
+def shown(filters: Filters) -> pd.DataFrame:
+    """The rows of events_frame() the filters keep (the store picks them), in the frame's order."""
+    key = current_stamp()
+    frame = _events_frame(key)
+    if filters.is_default():
+        return frame
+    positions = _event_positions(key).get_indexer(list(_shown_ids(key, _query(filters), filters)))
+    return frame.iloc[np.sort(positions[positions >= 0])]
+
+
+def count(filters: Filters) -> int:
+    """How many public events the filters keep."""
+    key = current_stamp()
+    if filters.is_default():
+        return _total(key)
+    return len(_shown_ids(key, _query(filters), filters))
+
+
+def span() -> queries.Span:
+    """The first and last day of the public events."""
+    return _span(current_stamp())
+
+
+def day_counts(filters: Filters) -> pd.DataFrame:
+    """Events the filters keep per (date, weapon, n), for the timeline."""
+    return _day_counts(current_stamp(), _query(filters), filters)
+
+
+def payload_js(filters: Filters, lang: str) -> str:
+    """The map payload (MapPayload.to_js) of the events the filters keep, built once per filter state."""
+    return _payload_js(current_stamp(), _query(filters), lang, filters)
+
+
+def event_record(event_id: str) -> pd.Series | None:
+    """One public event's row (the columns of events_frame but its lists), or None."""
+    return _event_record(current_stamp(), event_id)
 
 
 def sources_frame() -> pd.DataFrame:
@@ -231,29 +336,21 @@ class Choices:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _choices(key: Stamp, lang: str) -> Choices:
-    events = _events_frame(key)
-    articles = _articles_frame(key)
+    names = _names(key)
     gaz = gazetteer()
     arabic = lang == "ar"
     governorates = {
         gaz.governorate_id(p.governorate): (p.name_ar if arabic else p.governorate) for p in gaz.governorates()
     }
-    places: dict[str, str] = {}
-    for place, name_en, name_ar in events[["place", "place_name", "place_name_ar"]].itertuples(index=False):
-        if place and place not in places:
-            places[place] = (name_ar or name_en) if arabic else (name_en or name_ar)
-    claimants = {
-        cid: name for cid, name in events[["claimant_id", "claimed_by"]].itertuples(index=False) if cid and name
+    places = {
+        place: ((name_ar or name_en) if arabic else (name_en or name_ar))
+        for place, (name_en, name_ar) in names.places.items()
     }
-    outlets: dict[str, str] = {}
-    for ids, names in events[["outlets", "outlet_names"]].itertuples(index=False):
-        outlets.update((i, n) for i, n in zip(ids, names) if i)
-    outlets.update((i, n) for i, n in articles[["outlet_id", "outlet"]].itertuples(index=False) if i and n)
     return Choices(
         governorates=governorates,
         places=dict(sorted(places.items(), key=lambda kv: kv[1])),
-        claimants=dict(sorted(claimants.items(), key=lambda kv: kv[1])),
-        outlets=dict(sorted(outlets.items(), key=lambda kv: kv[1])),
+        claimants=dict(sorted(names.claimants.items(), key=lambda kv: kv[1])),
+        outlets=dict(sorted(names.outlets.items(), key=lambda kv: kv[1])),
         gazetteer_places={p.id: (p.name_ar if arabic else p.name_en) for p in gaz.places},
     )
 
@@ -265,14 +362,13 @@ def choices(lang: str) -> Choices:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _known_ids(key: Stamp) -> KnownIds:
-    in_data = KnownIds.from_frame(_events_frame(key))
+    names = _names(key)
     gaz = gazetteer()
-    outlets = set(in_data.outlets or ()) | {i for i in _articles_frame(key)["outlet_id"] if i}
     return KnownIds(
-        governorates=frozenset(in_data.governorates or ()) | {gaz.governorate_id(p.governorate) for p in gaz.governorates()},
-        places=frozenset(in_data.places or ()) | {p.id for p in gaz.places},
-        claimants=in_data.claimants,
-        outlets=frozenset(outlets),
+        governorates=names.governorates | {gaz.governorate_id(p.governorate) for p in gaz.governorates()},
+        places=frozenset(names.places) | {p.id for p in gaz.places},
+        claimants=frozenset(names.claimants),
+        outlets=frozenset(names.outlets),
     )
 
 

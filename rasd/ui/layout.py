@@ -62,14 +62,27 @@ def show_said(channel: str, *, lang: str) -> None:
 
 @dataclass(frozen=True)
 class PageContext:
-    """One run of one page: its view, every event, the events the filters keep, and the names of ids."""
+    """One run of one page: its view, how many events the filters keep, the names of ids and the data span.
+
+    The events themselves are read only by the pages that list them (`events`, `shown`): the map asks the store
+    for its payload, so a page at a million events never copies the whole frame.
+    """
 
     page: str
     view: View
-    events: pd.DataFrame
-    shown: pd.DataFrame
+    count: int
     choices: Choices
     span: DataSpan
+
+    @functools.cached_property
+    def events(self) -> pd.DataFrame:
+        """Every public event (shared read-only across sessions)."""
+        return data.events_frame()
+
+    @functools.cached_property
+    def shown(self) -> pd.DataFrame:
+        """The events the filters keep."""
+        return data.shown(self.view.filters)
 
     @property
     def lang(self) -> str:
@@ -84,7 +97,7 @@ class PageContext:
         """The one-sentence description of the filters with the number of events shown (in lang, else the view's)."""
         lang = lang or self.lang
         choices = self.choices if lang == self.lang else data.choices(lang)
-        return self.view.filters.describe(len(self.shown), lang=lang, names=choices.names())
+        return self.view.filters.describe(self.count, lang=lang, names=choices.names())
 
 
 def _browser_url() -> str | None:
@@ -99,14 +112,14 @@ def begin(page: str) -> PageContext:
     view, notices = state.read_view(page=page, known=data.known_ids())
     lang = view.lang
     show_style(rtl=is_rtl(lang))
-    events = data.events_frame()
     choices = data.choices(lang)
-    span = DataSpan.of(events)
+    stored = data.span()
+    span = DataSpan(stored.first, stored.last)
     sidebar.render(view, choices=choices, span=span)
-    shown = view.filters.apply(events)
-    ctx = PageContext(page=page, view=view, events=events, shown=shown, choices=choices, span=span)
+    ctx = PageContext(page=page, view=view, count=data.count(view.filters), choices=choices, span=span)
     _copy_link(ctx)
     st.title(t(f"page.{page}", lang))
+    _synthetic_banner(lang)
     show(ctx.describe(), kind="summary", lang=lang)
     show_notices(notices, lang=lang)
     return ctx
@@ -120,11 +133,17 @@ def begin_newsroom(page: str) -> str:
     lang = state.current_lang()
     show_style(rtl=is_rtl(lang))
     st.title(t(f"page.{page}", lang))
+    _synthetic_banner(lang)
     # In a container that is always there: the page below keeps its place when the errors are gone (show_said).
     with st.container():
         for details in st.session_state.pop(_CALLBACK_ERRORS, []):
             _error(*details)
     return lang
+
+
+def _synthetic_banner(lang: str) -> None:
+    if data.is_synthetic():
+        show(t("data.synthetic", lang), kind="notice", lang=lang)
 
 
 def safe_callback(callback: Callable[..., None]) -> Callable[..., None]:

@@ -109,9 +109,9 @@ def selection(ctx: PageContext) -> None:
     if not view.event:
         st.info(t("map.click_hint", lang))
         return
-    rows = ctx.events.loc[ctx.events["id"] == view.event]
-    if rows.empty:
+    record = data.event_record(view.event)
+    if record is None:
         st.info(t("event.not_found", lang))
         return
-    event_details(rows.iloc[0], data.event(view.event), lang=lang)
+    event_details(record, data.event(view.event), lang=lang)
     st.button(t("button.close", lang), key="map.close", on_click=interact.close_event, args=(view,))

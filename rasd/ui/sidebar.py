@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from rasd import vocab
@@ -45,12 +44,6 @@ class DataSpan:
 
     first: date | None
     last: date | None
-
-    @classmethod
-    def of(cls, events: pd.DataFrame) -> "DataSpan":
-        """The span of the `date` column (the day the date filter compares)."""
-        days = [d for d in events["date"] if isinstance(d, date)] if "date" in events.columns else []
-        return cls(min(days), max(days)) if days else cls(None, None)
 
 
 def render(view: View, *, choices: Choices, span: DataSpan) -> None:

@@ -147,6 +147,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     # Counts, empty states and notices.
     "count.events": ("{n} events", "{n} حدث"),
     "count.shown": ("Showing {shown} of {total}", "عرض {shown} من {total}"),
+    "data.synthetic": (
+        "Synthetic data: these events were generated for benchmarks (bench/make_store.py); none of them happened.",
+        "بيانات مصطنعة: وُلّدت هذه الأحداث لاختبارات الأداء (bench/make_store.py)، ولم يقع أيّ منها.",
+    ),
     "empty.no_events": ("No events match these filters.", "لا توجد أحداث تطابق عوامل التصفية هذه."),
     "empty.try_reset": (
         "Try widening the dates or resetting the filters.", "جرّب توسيع نطاق التواريخ أو إعادة تعيين عوامل التصفية."

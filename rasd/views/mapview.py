@@ -23,6 +23,7 @@ import importlib.resources
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -266,6 +267,45 @@ def event_payload(events: pd.DataFrame, *, lang: str = "en") -> MapPayload:
     ))
     return MapPayload(places=place_rows, labels=[str(x) for x in labels], day0=day0, rows=rows)
 
+# Ids the store makes (hex digests, slugs) need no escaping inside <script>; any other goes through script_json.
+_PLAIN_ID = r"[0-9A-Za-z_.:-]+"
+
+
+@dataclass(frozen=True, slots=True)
+class MapIndex:
+    """Every located event's payload row as JSON text, made once per store version and language: the payload
+    of a filter state is the shared place and label tables and the rows at that state's positions, joined."""
+
+    ids: pd.Index
+    rows_js: np.ndarray
+    head_js: str
+
+    @classmethod
+    def of(cls, events: pd.DataFrame, *, lang: str = "en") -> "MapIndex":
+        """The index of an events frame (or the store's map rows, rasd.views.queries.MAP_COLUMNS)."""
+        located = events[events["lat"].notna() & events["lon"].notna()]
+        payload = event_payload(located, lang=lang)
+        ids = pd.Series([r[5] for r in payload.rows], dtype=object)
+        plain = ids.str.fullmatch(_PLAIN_ID).fillna(False).to_numpy(dtype=bool)
+        quoted = ['"' + i + '"' if ok else script_json(i) for i, ok in zip(ids.tolist(), plain.tolist())]
+        rows_js = np.array([
+            f"[{p},{'null' if d is None else d},{w},{g},{dp},{q},{r}]"
+            for (p, d, w, g, dp, _, r), q in zip(payload.rows, quoted)
+        ], dtype=object)
+        head = script_json({"places": payload.places, "labels": payload.labels, "day0": payload.day0})
+        return cls(ids=pd.Index(ids), rows_js=rows_js, head_js=head)
+
+    def positions(self, ids: Iterable[str]) -> np.ndarray:
+        """The positions of these event ids in the index, in index order (ids it lacks are left out)."""
+        found = self.ids.get_indexer(list(ids))
+        return np.sort(found[found >= 0])
+
+    def payload_js(self, positions: np.ndarray | None = None) -> str:
+        """The map payload (as MapPayload.to_js gives it) of the events at positions, or of every event."""
+        rows = self.rows_js if positions is None else self.rows_js[positions]
+        return f'{self.head_js[:-1]},"rows":[{",".join(rows.tolist())}]}}'
+
+
 
 @lru_cache(maxsize=2)
 def web_asset(name: str) -> str:
@@ -401,14 +441,14 @@ class _EventLayer(_PlainScriptLayer, folium.plugins.MarkerCluster):
         """
     )
 
-    def __init__(self, payload: MapPayload, *, lang: str, name: str) -> None:
+    def __init__(self, payload_js: str, *, lang: str, name: str) -> None:
         super().__init__(
             name=name, overlay=True, control=True, show=_ADDED_BY_SCRIPT,
             spiderfyOnMaxZoom=True, showCoverageOnHover=False, zoomToBoundsOnClick=True,
             chunkedLoading=True, maxClusterRadius=50, spiderfyDistanceMultiplier=1.6,
         )
         self._name = "RasdEvents"
-        self.payload_js = payload.to_js()
+        self.payload_js = payload_js
         self.options_js = script_json(self.options)
         self.config_js = script_json({
             "dir": direction(lang),
@@ -544,8 +584,10 @@ def _selected(events: pd.DataFrame, event_id: str | None) -> _Selected | None:
 
 
 def build_map(
-    events: pd.DataFrame,
+    events: pd.DataFrame | None = None,
     *,
+    payload_js: str | None = None,
+    selected_at: tuple[float, float] | None = None,
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     heat: bool = False,
@@ -555,8 +597,19 @@ def build_map(
     tiles: bool = False,
     places: bool = True,
 ) -> folium.Map:
-    """A folium map of the events that loads nothing from the internet unless tiles=True."""
-    chosen = _selected(events, selected)
+    """A folium map of the events that loads nothing from the internet unless tiles=True.
+
+    The markers come from the events frame, or from payload_js (MapPayload.to_js(), built once per filter state by
+    the caller); with payload_js the selected event's point is selected_at (lat, lon), as the frame is not read.
+    """
+    if payload_js is None:
+        if events is None:
+            raise ValueError("build_map needs an events frame or payload_js")
+        payload_js = event_payload(events, lang=lang).to_js()
+        chosen = _selected(events, selected)
+    else:
+        chosen = (_Selected(id=str(selected), lat=round(selected_at[0], 5), lon=round(selected_at[1], 5))
+                  if selected and selected_at else None)
     if center is None and chosen is not None:
         location = (chosen.lat, chosen.lon)
         zoom = SELECTED_ZOOM if zoom is None else zoom
@@ -580,7 +633,7 @@ def build_map(
         _BoundaryLayer(
             "outline", name_property=None, style={"color": "#3c4043", "weight": 2, "fill": False},
         ).add_to(m)
-    layer = _EventLayer(event_payload(events, lang=lang), lang=lang, name=t("map.markers", lang))
+    layer = _EventLayer(payload_js, lang=lang, name=t("map.markers", lang))
     layer.add_to(m)
     if places:
         _PlaceLabelLayer(capital_labels(lang=lang), layer, lang=lang).add_to(m)

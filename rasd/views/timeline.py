@@ -95,19 +95,27 @@ def _datetime(day: date) -> alt.DateTime:
     return alt.DateTime(year=day.year, month=day.month, date=day.day, utc=True)
 
 
-def _counts(events: pd.DataFrame, unit: str, start: date, end: date, lang: str) -> pd.DataFrame:
-    columns = ["period", "weapon", "label", "order", "count"]
+def day_counts_of(events: pd.DataFrame) -> pd.DataFrame:
+    """Events per (day, weapon) of an events frame, dated ones only: what rasd.views.queries.day_counts asks SQL for."""
+    columns = ["date", "weapon", "n"]
     if events.empty:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(
-        {"day": events["date"].to_numpy(dtype=object), "weapon": events["weapon"].to_numpy(dtype=object)}
+        {"date": events["date"].to_numpy(dtype=object), "weapon": events["weapon"].to_numpy(dtype=object)}
     )
-    frame = frame[[isinstance(d, date) for d in frame["day"]]]
-    frame["weapon"] = frame["weapon"].where(frame["weapon"].isin(list(WEAPONS)), "unknown")
-    per_day = frame.groupby(["day", "weapon"]).size().reset_index(name="count")
-    per_day = per_day[(per_day["day"] >= start) & (per_day["day"] <= end)]
-    per_day["period"] = [bin_start(d, unit).isoformat() for d in per_day["day"]]
-    counts = per_day.groupby(["period", "weapon"], sort=True)["count"].sum().reset_index()
+    frame = frame[[isinstance(d, date) for d in frame["date"]]]
+    return frame.groupby(["date", "weapon"]).size().reset_index(name="n")[columns]
+
+
+def _counts(per_day: pd.DataFrame, unit: str, start: date, end: date, lang: str) -> pd.DataFrame:
+    columns = ["period", "weapon", "label", "order", "count"]
+    per_day = per_day[(per_day["date"] >= start) & (per_day["date"] <= end)] if len(per_day) else per_day
+    if per_day.empty:
+        return pd.DataFrame(columns=columns)
+    weapons = per_day["weapon"].where(per_day["weapon"].isin(list(WEAPONS)), "unknown")
+    periods = [bin_start(d, unit).isoformat() for d in per_day["date"]]
+    counts = (pd.DataFrame({"period": periods, "weapon": weapons.to_numpy(), "count": per_day["n"].to_numpy()})
+              .groupby(["period", "weapon"], sort=True)["count"].sum().reset_index())
     order = {w: i for i, w in enumerate(WEAPONS)}
     counts["order"] = counts["weapon"].map(order).astype(int)
     counts["label"] = [label("weapon", w, lang) for w in counts["weapon"]]
@@ -115,15 +123,18 @@ def _counts(events: pd.DataFrame, unit: str, start: date, end: date, lang: str) 
 
 
 def timeline_chart(
-    events: pd.DataFrame,
+    per_day: pd.DataFrame,
     *,
     milestones: Sequence[Milestone],
     lang: str = "en",
     start: date | None = None,
     end: date | None = None,
 ) -> alt.LayerChart:
-    """Stacked bars of events per period by weapon, milestone rules, and an x interval selection named 'span'."""
-    dated = [d for d in events["date"].tolist() if isinstance(d, date)] if len(events) else []
+    """Stacked bars of events per period by weapon, milestone rules, and an x interval selection named 'span'.
+
+    per_day holds events per (date, weapon, n): rasd.views.queries.day_counts, or day_counts_of(events frame).
+    """
+    dated = [d for d in per_day["date"].tolist() if isinstance(d, date)] if len(per_day) else []
     fallback = [m.date for m in milestones] or [date.today()]
     start = start or min(dated or fallback)
     end = end or max(dated or fallback)
@@ -136,7 +147,7 @@ def timeline_chart(
     labels = [label("weapon", w, lang) for w in WEAPONS]
     colors = [WEAPON_COLORS[w] for w in WEAPONS]
 
-    counts = _counts(events, unit, start, end, lang)
+    counts = _counts(per_day, unit, start, end, lang)
     tallest = int(counts.groupby("period")["count"].sum().max()) if len(counts) else 1
     # The top of the plot is left to the milestone labels.
     headroom = math.ceil(tallest * CHART_HEIGHT_PX / (CHART_HEIGHT_PX - _LABEL_TOP - _LABEL_ROW * _LABEL_LEVELS - 8))
