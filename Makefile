@@ -6,7 +6,7 @@ DB ?= data/rasd.sqlite
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-test db chromium bench clean
+.PHONY: run run-cluster test install install-test db chromium nginx postgres bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +36,24 @@ db: $(DB)
 run: install db
 	RASD_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
+# For a newsroom: PostgreSQL in data/pg, $(REPLICAS) Streamlit replicas, nginx on $(CLUSTER_PORT) (README: "Running
+# for a newsroom"). RASD_DB=postgresql://... (or a SQLite file) uses that database instead of a local PostgreSQL.
+REPLICAS ?= 2
+CLUSTER_PORT ?= 8080
+CLUSTER_ARGS ?=
+run-cluster: install
+	$(PY) scripts/run_cluster.py --replicas $(REPLICAS) --port $(CLUSTER_PORT) $(CLUSTER_ARGS)
+
 chromium:
 	@[ -x /usr/bin/chromium ] || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-test: install-test chromium
+nginx:
+	@[ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; }
+
+postgres:
+	@[ -x /usr/lib/postgresql/15/bin/initdb ] || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
+test: install-test chromium nginx postgres
 	$(PY) -m pytest -q
 
 bench: install-test chromium
