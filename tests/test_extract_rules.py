@@ -318,3 +318,21 @@ def test_two_undated_reports_of_one_large_salvo_are_one_attack():
     pair = [Article(file=f"{i}.txt", text=f"عنوان\nسقط صاروخان على قاعدة بلد الجوية التي تضم قوات أمريكية{tail}.")
             for i, tail in enumerate(("", " مساء"))]
     assert len(extract_events(pair)) == 2
+
+
+@pytest.mark.parametrize("authority", [
+    "أفاد جهاز مكافحة الإرهاب في إقليم كردستان العراق",
+    "وأكدت السلطات الأمنية بإقليم كردستان",
+    "وقالت حكومة إقليم كردستان",
+])
+def test_the_place_of_the_authority_telling_an_attack_is_not_where_it_fell(authority):
+    # Written for this test: the Kurdistan Region is whose service speaks; the drone fell in Erbil.
+    text = f"عنوان\n{authority}، اليوم الثلاثاء، بتعرض قاعدة للتحالف الدولي في مدينة أربيل لهجوم بطائرة مسيرة."
+    assert [e.place for e in _events(text)] == ["erbil"]
+
+
+def test_a_dateline_with_its_day_before_the_agency_is_not_a_target():
+    # Written for this test: "بغداد 2 يناير 2024 (شينخوا)" says where the agency wrote, not where drones struck.
+    text = ("عنوان\nبغداد 2 يناير 2024 (شينخوا) هاجمت فصائل عراقية بطائرة مسيرة قاعدة للتحالف الدولي قرب مطار "
+            "أربيل اليوم.")
+    assert [e.place for e in _events(text, published=date(2024, 1, 2))] == ["erbil-airport"]

@@ -52,7 +52,7 @@ class Reference:
 
     date: date | None
     # "catalogue", "url" (a date in the article's address), "dateline" (a date line atop the text),
-    # "text" (the latest date it reports), "none"
+    # "text" (the latest day it states), "none"
     basis: str
     flags: tuple[str, ...] = ()
 
@@ -700,8 +700,11 @@ def article_reference(article: Article) -> Reference:
     dateline = _dateline(article.text)
     if dateline is not None and latest is not None and dateline >= latest - timedelta(days=1):
         return Reference(dateline, "dateline")
-    if latest is not None:
-        return Reference(latest, "text")
+    # Only a day the text states can stand for the day of writing: "أواخر ديسمبر 2018" (the month of a visit told
+    # as background in a report a year later) would make "Tuesday" a guess.
+    days = [m.range.date for m in explicit if m.range.precision == "day" and m.range.date]
+    if days:
+        return Reference(max(days), "text")
     return Reference(None, "none")
 
 

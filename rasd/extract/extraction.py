@@ -161,7 +161,7 @@ def _statements(text: str, ctx: _Context, lex: Lexicon) -> list[Statement]:
             strong = not tally and bool(lex.strong.search(folded)) and not _names_again(folded, lex)
             weak = strong or tally or bool(lex.weak.search(folded))
             place = any(
-                place_role(ctx.folded.slice(max(span.start, m.start - 30), m.start)) != "referenced"
+                place_role(ctx.folded.slice(max(span.start, m.start - 30), m.start)) not in ("referenced", "agent")
                 for m in ctx.mentions.within(span.start, span.end)
             ) or bool(lex.anaphora.search(folded))
             if weak and place and current.weak and current.has_place:
@@ -239,8 +239,8 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
             # "in the governorates of Diwaniyah and Baghdad" names provinces, not their capitals.
             place = ctx.governorate_of(place.governorate) or place
         role = place_role(before)
-        if role == "referenced":
-            # The place of another attack this one is timed by: never this one's.
+        if role in ("referenced", "agent"):
+            # The place of another attack this one is timed by, or of the authority telling it: never this one's.
             continue
         if role == "near":
             # "near Y" after a target locates it; opening the statement's places, Y is where it fell.

@@ -24,8 +24,12 @@ TOWARD = re.compile(
     r"(?:(?:الي|من)\s+)?(?:(?:مدينه|محافظه|قضاء|ناحيه)\s+)?$"
 )
 # A place opening a line and followed by a dash or slash is the dateline of the report: "بغداد - ", "أربيل – نورث برس".
-# "بغداد، العراق (CNN)--": the country may follow the town before the outlet and the dash.
-DATELINE_MARK = re.compile(r"[ \t]*(?:[،,]\s*العراق\s*)?(?:[-–—/|:]|\(\s*[^)]{0,30}\)\s*[-–—/:])")
+# "بغداد، العراق (CNN)--": the country may follow the town before the outlet and the dash; "بغداد 2 يناير 2024
+# (شينخوا)": a day may come between the town and the agency's name.
+DATELINE_MARK = re.compile(
+    r"[ \t]*(?:[،,]\s*العراق\s*)?"
+    r"(?:[-–—/|:]|\(\s*[^)]{0,30}\)\s*[-–—/:]|\d{1,2}\s+\S+\s+\d{4}\s*\(\s*[^)]{0,30}\))"
+)
 # "(بغداد اليوم)", "لـ«بغداد اليوم»", "وكالة بغداد اليوم": the outlet Baghdad Today and its kind.
 OUTLET_AFTER = re.compile(r"\s+(?:اليوم|نيوز|الإخبارية|الاخبارية|24|الآن|الان)\s*[)\"”»]")
 OUTLET_BEFORE = re.compile(r"(?:[(\"“«]|وكالة|لوكالة|موقع|لموقع|قناة|لقناة|صحيفة|لصحيفة|شبكة|لشبكة|تلقته|تلقت|لـ)\s*$")
@@ -34,6 +38,12 @@ REFERENCED = re.compile(
     r"(?:^|\s)و?(?:قبل|بعد)\s+(?:\S+\s+){0,2}?(?:من\s+)?(?:ال)?(?:استهداف|هجوم|قصف|اعتداء|تفجير)\S*\s+"
     # The place right after the noun: with a verb between ("بعد قصف استهدف قاعدة") it is the statement's own.
     r"(?:(?:علي|ل)\s*)?$"
+)
+# "جهاز مكافحة الإرهاب في إقليم كردستان", "حكومة إقليم كردستان", "قيادة عمليات بغداد": the place names an
+# authority's seat or reach (it speaks, it counts), not where the attack fell.
+AGENT = re.compile(
+    r"(?:^|\s)[وبل]?(?:ال)?(?:جهاز|حكومه|وزاره|سلطات|رئاسه|برلمان|مجلس|قياده|مديريه|اسايش|محافظ|داخليه)"
+    r"(?:\s+(?:[وبل]?ال\S+|عمليات|امن|شرطه|مكافحه)){0,2}\s+(?:في\s+|ب)?(?:[بف]?اقليم\s+)?$"
 )
 GOVERNORATES_OF = re.compile(r"محافظت(?:ي|ين)\s+(?:\S+\s+)?و?\s*$")
 FROM = re.compile(r"(?:^|\s)من\s*(?:\S+\s*)?$")
@@ -51,8 +61,8 @@ def place_role(before: str) -> str:
     """What a place mention is to the statement, read from the words just before it.
 
     "target" unless it is the far end of a road ("طريق كربلاء – النجف"), a destination ("الطريق المؤدي
-    إلى البصرة"), a landmark that only locates another place ("جنوب شرقي بغداد"), or the place of another
-    attack the statement is timed by ("وقبل استهداف مطار بغداد").
+    إلى البصرة"), a landmark that only locates another place ("جنوب شرقي بغداد"), the place of another
+    attack the statement is timed by ("وقبل استهداف مطار بغداد"), or an authority's ("حكومة إقليم كردستان").
     """
     if ROAD_SECOND.search(before):
         return "road_end"
@@ -64,4 +74,6 @@ def place_role(before: str) -> str:
         return "near"
     if REFERENCED.search(before):
         return "referenced"
+    if AGENT.search(before):
+        return "agent"
     return "target"
