@@ -445,7 +445,11 @@ class _EventLayer(_PlainScriptLayer, folium.plugins.MarkerCluster):
         super().__init__(
             name=name, overlay=True, control=True, show=_ADDED_BY_SCRIPT,
             spiderfyOnMaxZoom=True, showCoverageOnHover=False, zoomToBoundsOnClick=True,
-            chunkedLoading=True, maxClusterRadius=50, spiderfyDistanceMultiplier=1.6,
+            # Chunks keep the page responsive while a million markers load (about 13 s of work here); chunks of
+            # 2 s with no pause between them keep that from costing time: markercluster's default pauses 50 ms
+            # after every 200 ms, which made 100,000 markers 1.2x slower than FastMarkerCluster's single pass.
+            chunkedLoading=True, chunkInterval=2000, chunkDelay=1,
+            maxClusterRadius=50, spiderfyDistanceMultiplier=1.6,
         )
         self._name = "RasdEvents"
         self.payload_js = payload_js
