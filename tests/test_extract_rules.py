@@ -336,3 +336,13 @@ def test_a_dateline_with_its_day_before_the_agency_is_not_a_target():
     text = ("عنوان\nبغداد 2 يناير 2024 (شينخوا) هاجمت فصائل عراقية بطائرة مسيرة قاعدة للتحالف الدولي قرب مطار "
             "أربيل اليوم.")
     assert [e.place for e in _events(text, published=date(2024, 1, 2))] == ["erbil-airport"]
+
+
+def test_a_year_after_since_and_a_clause_starts_a_period_and_dates_nothing():
+    # Written for this test: "the most violent attack since Iraqi forces retook it in 2016" dates no attack, nor the
+    # undated sentence after it.
+    text = ("عنوان\nأفادت مصادر أمنية السبت بسقوط صواريخ قرب قاعدة القيارة التي تضم جنودا أمريكيين.\n"
+            "وهذا أعنف هجوم تشهده القيارة منذ أن استعادت القوات العراقية السيطرة عليها عام 2016.\n"
+            "وذكرت مصادر أمنية أن عدد الصواريخ الذي أطلق صوب القاعدة كان أقل مما ذكره الجيش.")
+    events = _events(text, published=date(2019, 11, 9))
+    assert events and all(e.date == date(2019, 11, 9) for e in events), [(e.place, e.date) for e in events]

@@ -67,7 +67,7 @@ _CLAIM_WINDOW_DAYS = 7
 # "a similar attack", "a second bomb", "another convoy": the same kind of target as the article's attack.
 _SIMILAR = re.compile(r"(?:^|\s)(?:مماثل|مماثله|مماثلا|مشابه|ثانيه|ثان|اخري)(?:\s|$)")
 # "the first attack since the war began on 7 October": that date starts a period, it does not date the attack.
-_SINCE = re.compile(r"(?:^|\s)منذ(?:\s+[^\s,;]+){0,5}\s*$")
+_SINCE = re.compile(r"(?:^|\s)منذ(?:\s+[^\s,;،.]+){0,8}\s*$")
 # An undated attack told right after a dated one in the same sentence happened within about a day of it.
 _SAME_SENTENCE_DAYS = 1
 _SAME_DAY = re.compile(r"(?:^|\s)(?:(?:في|من|ب)?\s*(?:نفس|ذات)\s+اليوم|(?:في|من)?\s*اليوم\s+(?:نفسه|ذاته))(?:\s|$|[,.،])")
