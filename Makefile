@@ -6,7 +6,7 @@ DB ?= data/rasd.sqlite
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run run-cluster test install install-test db chromium nginx postgres bench clean
+.PHONY: run run-cluster test install install-test db chromium nginx postgres bench bench-cluster clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ bench: install-test chromium
 	$(PY) bench/bench_classifier.py
 	$(PY) bench/bench_map.py
 	$(PY) bench/bench_browser.py
+
+# Load and faults on the cluster (README: "Running for a newsroom"); never part of `make test`.
+BENCH_CLUSTER_ARGS ?=
+bench-cluster: install-test chromium nginx postgres
+	$(PY) bench/bench_cluster.py $(BENCH_CLUSTER_ARGS)
 
 clean:
 	rm -rf $(VENV) data test-output static/vendor

@@ -76,15 +76,6 @@ def cluster_db(data_dir: Path) -> list[str]:
     return ["--db", str(data_dir / "rasd.sqlite")]
 
 
-def _consecutive_free_ports(count: int) -> int:
-    """The first of `count` consecutive free loopback ports (the replicas take --replica-port and the next)."""
-    for _ in range(100):
-        first = free_port()
-        if first + count < 65536 and all(run_cluster.port_is_free("127.0.0.1", first + n) for n in range(count)):
-            return first
-    raise RuntimeError(f"no {count} consecutive free ports")
-
-
 @dataclass
 class Running:
     """The script's process and what it wrote to DATA/cluster/cluster.json."""
@@ -117,7 +108,7 @@ def cluster(data_dir: Path, cluster_db: list[str]) -> Iterator[Running]:
     _require(run_cluster.NGINX, "make nginx")
     port = free_port()
     command = [sys.executable, str(SCRIPT), "--data", str(data_dir), "--port", str(port), "--replicas",
-               str(REPLICAS), "--replica-port", str(_consecutive_free_ports(REPLICAS)),
+               str(REPLICAS), "--replica-port", str(run_cluster.consecutive_free_ports(REPLICAS)),
                "--users", str(data_dir / "users.json"), *cluster_db]
     stderr = data_dir / "run-cluster.err"
     # The database is the fixture's alone: a $RASD_DB in the caller's environment must not replace it.
@@ -276,8 +267,57 @@ def _listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _last_hop(replica_header: str) -> str:
+    """The replica that answered: nginx lists every upstream it tried ("127.0.0.1:A, 127.0.0.1:B")."""
+    return replica_header.rsplit(",", 1)[-1].strip()
+
+
+def test_killed_replica_comes_back(cluster: Running, browser: Browser) -> None:
+    """SIGKILL one replica: nginx sends its readers to another at once, the script starts it again on its port
+    (the other replica, nginx and PostgreSQL go on), and the page renders through nginx on it again."""
+    health = cluster.url + "_stcore/health"
+    victim = cluster.state["replicas"][0]
+    address = f"127.0.0.1:{victim['port']}"
+    key = next(k for k in KEYS if _replica(health, cookie=k) == address)
+    os.kill(victim["pid"], signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while _alive(victim["pid"]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    down = _get(health, cookie=key)
+    assert down.status == 200 and _last_hop(down.replica) in cluster.replicas - {address}, down
+    state_file = cluster.data / "cluster" / run_cluster.STATE_FILE
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        state = json.loads(state_file.read_text())
+        again = next(r for r in state["replicas"] if r["port"] == victim["port"])
+        if again["pid"] != victim["pid"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert again["pid"] != victim["pid"] and again["restarts"] == 1 and _alive(again["pid"]), cluster.output()
+    assert cluster.process.poll() is None and "is back" in cluster.output()
+    cluster.state = state
+    # nginx tries the replica again after fail_timeout (5 s): the same cookie reaches it once more.
+    deadline = time.monotonic() + 20
+    while _last_hop(_get(health, cookie=key).replica) != address and time.monotonic() < deadline:
+        time.sleep(0.5)
+    context = browser.new_context()
+    context.add_cookies([{"name": run_cluster.STICKY_COOKIE, "value": key, "url": cluster.url}])
+    page = context.new_page()
+    OfflineGuard().install(page)
+    try:
+        response = page.goto(cluster.url, wait_until="commit")
+        assert response is not None
+        served = _last_hop(response.headers.get(run_cluster.REPLICA_HEADER.lower(), ""))
+        open_settled(page, cluster.url)
+        title = page.locator('[data-testid="stMain"] h1').first.inner_text().strip()
+    finally:
+        context.close()
+    assert (served, title) == (address, t("page.map", "en"))
+
+
 def test_stopping_leaves_no_process_behind(cluster: Running) -> None:
     """Runs last in this module: SIGTERM stops nginx (and its workers), the replicas and PostgreSQL."""
+    cluster.state = json.loads((cluster.data / "cluster" / run_cluster.STATE_FILE).read_text())  # restarted pids
     started = {cluster.state["nginx_pid"], *(r["pid"] for r in cluster.state["replicas"])}
     if cluster.state["postgres_pid"]:
         started.add(cluster.state["postgres_pid"])
