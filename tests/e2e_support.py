@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, FrameLocator, Page, Playwright, Route
+from playwright.sync_api import Browser, Dialog, FrameLocator, Page, Playwright, Route
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -295,6 +296,35 @@ PAGE_PROBE = """([containers, markup]) => {
 _ALWAYS_MARKUP = frozenset({"img", "picture", "iframe", "video", "audio", "object", "embed", "hr", "table",
                             "blockquote", "li", "ol", "ul", "math", "input", "button"})
 _MARKUP_CLASSES = ("katex", "stMarkdownColoredText", "stMarkdownColoredBackground", "stMarkdownBadge")
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    """A copy of a SQLite store with its WAL and shared-memory files, for a test to change."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copy(f"{source}{suffix}", f"{target}{suffix}")
+    return target
+
+
+@contextmanager
+def watched(page: Page) -> Iterator[tuple[OfflineGuard, list[str]]]:
+    """A page routed offline whose dialogs are dismissed and recorded; on leaving, nothing needed the internet,
+    no dialog opened, and the page is closed."""
+    guard = OfflineGuard().install(page)
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    try:
+        yield guard, dialogs
+        assert guard.aborted == [], f"requests that needed the internet: {guard.aborted}"
+        assert dialogs == [], f"dialogs opened: {dialogs}"
+    finally:
+        page.close()
 
 
 def probe(page: Page) -> dict:

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Dialog, Frame, Page
+from playwright.sync_api import Browser, BrowserContext, Frame, Page
 
 import hostile
 from e2e_support import (
@@ -45,6 +45,7 @@ from e2e_support import (
     start_streamlit,
     wait_for_markers,
     wait_for_run,
+    watched,
     write_hostile_folder,
 )
 from rasd.articles import outlet_id
@@ -188,19 +189,8 @@ def browser_context(browser: Browser) -> Iterator[BrowserContext]:
 def _guarded_tab(context: BrowserContext, base: str) -> Iterator[Tab]:
     """A new page (a new Streamlit session) on a server; after the test, nothing left localhost, no dialog."""
     page = context.new_page()
-    current = Tab(page=page, base=base, guard=OfflineGuard().install(page))
-
-    def on_dialog(dialog: Dialog) -> None:
-        current.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    try:
-        yield current
-        assert current.guard.aborted == [], f"requests that needed the internet: {current.guard.aborted}"
-        assert current.dialogs == [], f"dialogs opened: {current.dialogs}"
-    finally:
-        page.close()
+    with watched(page) as (guard, dialogs):
+        yield Tab(page=page, base=base, guard=guard, dialogs=dialogs)
 
 
 @pytest.fixture

@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -40,7 +39,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Dialog, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 from google.protobuf.message import DecodeError
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.testing.v1 import AppTest
@@ -52,6 +51,7 @@ from e2e_support import (
     SETTLED,
     OfflineGuard,
     StreamlitServer,
+    copy_db,
     ingest,
     markup_from,
     open_settled,
@@ -60,6 +60,7 @@ from e2e_support import (
     push_url,
     start_streamlit,
     wait_for_markers,
+    watched,
 )
 from newsroom_support import (
     NewsServer,
@@ -253,14 +254,6 @@ def seed_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
     return db
 
 
-def copy_db(source: Path, target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{source}{suffix}").exists():
-            shutil.copy(f"{source}{suffix}", f"{target}{suffix}")
-    return target
-
-
 def app_env(db: Path, users: Path) -> dict[str, str]:
     return {"RASD_DB": str(db), "RASD_USERS": str(users), ALLOW_PRIVATE_ENV: "1"}
 
@@ -337,20 +330,10 @@ def _count_runs(tab: Tab) -> None:
 def opened(context: BrowserContext, base: str) -> Iterator[Tab]:
     """A new page on a server; afterwards: nothing left localhost and no dialog opened."""
     page = context.new_page()
-    tab = Tab(page=page, base=base, guard=OfflineGuard().install(page))
-    _count_runs(tab)
-
-    def on_dialog(dialog: Dialog) -> None:
-        tab.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    try:
+    with watched(page) as (guard, dialogs):
+        tab = Tab(page=page, base=base, guard=guard, dialogs=dialogs)
+        _count_runs(tab)
         yield tab
-        assert tab.guard.aborted == [], f"requests that needed the internet: {tab.guard.aborted}"
-        assert tab.dialogs == [], f"dialogs opened: {tab.dialogs}"
-    finally:
-        page.close()
 
 
 @contextmanager

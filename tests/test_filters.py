@@ -20,9 +20,9 @@ from rasd.views.filters import (
     date_span,
     preset_of,
     preset_range,
-    search_text,
 )
 from rasd.slug import slugify
+from rasd.store.search import folded_lines
 
 # One hand-built row per situation the filters must tell apart.
 ROWS = [
@@ -71,7 +71,7 @@ def events() -> pd.DataFrame:
 
 
 def _search_text(r: dict) -> str:
-    return search_text([r["place_name"], r["place_name_ar"], r["evidence"], r["claimed_by"], r["outlet_names"]])
+    return folded_lines([r["place_name"], r["place_name_ar"], r["evidence"], r["claimed_by"], r["outlet_names"]])
 
 
 @pytest.fixture(scope="module")

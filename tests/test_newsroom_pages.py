@@ -7,7 +7,6 @@ with one editor, alice; bob is a second editor who changes things behind alice's
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
+from e2e_support import copy_db
 from hostile import Node, parse_html
 from newsroom_support import NewsServer, Response, article_page, seed_paragraphs, slow
 from rasd.errors import AuthError
@@ -61,10 +61,7 @@ def seed_db(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
 @pytest.fixture
 def db(seed_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the seed database as the app's $RASD_DB."""
-    path = tmp_path / "rasd.sqlite"
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{seed_db}{suffix}").exists():
-            shutil.copy(f"{seed_db}{suffix}", f"{path}{suffix}")
+    path = copy_db(seed_db, tmp_path / "rasd.sqlite")
     monkeypatch.setenv("RASD_DB", str(path))
     monkeypatch.delenv(ALLOW_PRIVATE_ENV, raising=False)
     return path

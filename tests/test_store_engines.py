@@ -17,7 +17,7 @@ from rasd.store import POSTGRESQL, SQLITE, Store, default_db_path, target_of
 from rasd.store.engines import is_url
 from rasd.store.postgres import PostgresEngine, safe_label, to_pyformat
 from rasd.store.synthetic import synthetic_store_rows
-from rasd.views.filters import search_fold, search_text
+from rasd.store.search import fold, folded_lines
 
 # Every table an ingest or a review decision writes (compared whole before and after a failed write).
 TABLES = ("articles", "mentions", "mention_sources", "events", "event_sources", "event_mentions", "event_outlets",
@@ -47,7 +47,7 @@ def _search_columns_agree(store: Store) -> None:
     assert set(stored) == set(frame["id"])
     for row in frame.itertuples(index=False):
         parts = [row.place_name, row.place_name_ar, row.evidence, row.claimed_by, row.outlet_names]
-        assert stored[row.id] == search_text(parts)
+        assert stored[row.id] == folded_lines(parts)
     links = sorted(store.read("SELECT event_id, outlet_id FROM event_outlets"))
     assert links == sorted((i, o) for i, ids in zip(frame["id"], frame["outlets"]) for o in dict.fromkeys(ids))
 
@@ -100,7 +100,7 @@ def test_search_columns_follow_every_write(seeded, seed_articles, editors):
     review.reject(single[3].id, by=bob)
     _search_columns_agree(seeded)
     edited = seeded.event(single[0].id)
-    assert search_fold("كتائب حزب الله") in dict(seeded.read("SELECT id, search_text FROM events"))[edited.id]
+    assert fold("كتائب حزب الله") in dict(seeded.read("SELECT id, search_text FROM events"))[edited.id]
     seeded.ingest(seed_articles, reextract=True)
     _search_columns_agree(seeded)
     changed = dataclasses.replace(seed_articles[0], outlet="Another Outlet")

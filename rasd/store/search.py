@@ -2,10 +2,48 @@
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import pandas as pd
+
 from rasd.articles import outlet_id
+from rasd.extract.normalize import normalize_arabic
+
+# Joins the items of a list field (outlet names), so a term never runs from one item into the next.
+ITEM_SEP = "\x1f"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """A text in the form free-text search compares (Arabic folding, Latin lower-cased): data and terms alike."""
+    # Reruns search the same texts again and again; folding is the costly part of a search.
+    return normalize_arabic(text)
+
+
+def fold_field(value: object) -> str:
+    """One searchable field folded: a text, or a list's present items joined by ITEM_SEP; "" when absent."""
+    if isinstance(value, str):
+        return fold(value)
+    if isinstance(value, Iterable):
+        return ITEM_SEP.join(fold(str(v)) for v in value if present(v))
+    return fold(str(value)) if present(value) else ""
+
+
+def folded_lines(fields: Iterable[object]) -> str:
+    """Searchable fields folded, one a line (a term never runs from one field into the next)."""
+    return "\n".join(f for f in map(fold_field, fields) if f)
+
+
+def present(value: object) -> bool:
+    """False for a missing value (None, NA, NaN) or blank text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return bool(str(value).strip())
 
 
 def outlet_names(outlets: Iterable[str]) -> list[str]:
@@ -15,11 +53,8 @@ def outlet_names(outlets: Iterable[str]) -> list[str]:
 
 def search_text(*, place_name: str, place_name_ar: str, evidence: str, claimed_by: str,
                 outlets: Sequence[str]) -> str:
-    """The folded text a free-text search looks in: place names, evidence, claimant and outlet names, one a line
-    (rasd.views.filters.search_text, so a term never runs from one field into the next)."""
-    from rasd.views.filters import search_text as folded_fields
-
-    return folded_fields([place_name, place_name_ar, evidence, claimed_by, outlet_names(outlets)])
+    """An event's `events.search_text`: place names, evidence, claimant and outlet names, folded, one a line."""
+    return folded_lines([place_name, place_name_ar, evidence, claimed_by, outlet_names(outlets)])
 
 
 def outlet_rows(event_id: str, outlets: Iterable[str]) -> list[tuple[str, str]]:

@@ -12,8 +12,6 @@ SQL and string matching), minus control characters, capped at MAX_VALUE_CHARS.
 
 from __future__ import annotations
 
-import functools
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,8 +24,8 @@ import pandas as pd
 from rasd import vocab
 from rasd.errors import FilterError
 from rasd.views.i18n import label, t
-from rasd.extract.normalize import normalize_arabic, normalize_digits
-from rasd.slug import slugify
+from rasd.extract.normalize import normalize_digits
+from rasd.store.search import fold, folded_lines, present
 
 MAX_VALUE_CHARS = 200
 MAX_LIST_ITEMS = 50
@@ -35,8 +33,8 @@ MIN_YEAR = 1900
 MAX_YEAR = 2100
 PRESETS = ("all", "last30", "year")
 
-# The SQL schema sql() targets (rasd/store/core.py): the `events` table with `search_text` (search_text() of its
-# TEXT_COLUMNS, filled by the store on every write), and `event_outlets`, one row per (event, outlet id). Plain
+# The SQL schema sql() targets (rasd/store/core.py): the `events` table with `search_text` (its TEXT_COLUMNS
+# folded by rasd.store.search, filled by the store on every write), and `event_outlets`, one row per (event, outlet id). Plain
 # SQL both engines run: no functions registered on a connection, no engine-specific operators.
 SQL_SEARCH_COLUMN = "search_text"
 SQL_OUTLETS_TABLE = "event_outlets"
@@ -62,7 +60,6 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ID_PUNCT = frozenset("-_.")
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
-_FIELD_SEP = "\x1f"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,15 +93,15 @@ class KnownIds:
     @classmethod
     def from_frame(cls, events: pd.DataFrame) -> "KnownIds":
         """The ids present in an events frame."""
-        def present(column: str) -> frozenset[str] | None:
+        def ids_in(column: str) -> frozenset[str] | None:
             if column not in events.columns:
                 return None
-            return frozenset(str(v) for v in events[column] if _present(v))
+            return frozenset(str(v) for v in events[column] if present(v))
 
         outlets = None
         if "outlets" in events.columns:
             outlets = frozenset(o for row in events["outlets"] for o in _as_list(row))
-        return cls(present("governorate_id"), present("place"), present("claimant_id"), outlets)
+        return cls(ids_in("governorate_id"), ids_in("place"), ids_in("claimant_id"), outlets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +188,7 @@ class Filters:
 
     def terms(self) -> list[str]:
         """The folded search terms of q; a double-quoted part is one term."""
-        folded = normalize_arabic(self.q)
+        folded = fold(self.q)
         return [phrase or word for phrase, word in _TERM.findall(folded) if (phrase or word).strip()]
 
     def mask(self, events: pd.DataFrame) -> pd.Series:
@@ -262,16 +259,6 @@ class Filters:
         if lang == "ar":
             return _describe_ar(self, count, names or {})
         return _describe_en(self, count, names or {})
-
-
-def search_fold(text: str) -> str:
-    """A text in the form q's terms are compared with (Arabic folding, Latin lower-cased)."""
-    return _fold(text)
-
-
-def search_text(fields: Iterable[object]) -> str:
-    """An event's `search_text`: its searchable fields (SQL_TEXT_COLUMNS, then its outlet names), folded, one a line."""
-    return "\n".join(f for f in map(_fold_field, fields) if f)
 
 
 def preset_range(name: str, *, data_min: date | None, data_max: date | None) -> tuple[date | None, date | None]:
@@ -432,24 +419,16 @@ def _as_tuple(value: object, attr: str) -> tuple[str, ...]:
 
 # Frame helpers.
 
-def _present(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return False
-    if isinstance(value, float) and math.isnan(value):
-        return False
-    return bool(str(value).strip())
-
-
 def _as_list(value: object) -> list[str]:
     if isinstance(value, str):
         return [v.strip() for v in value.split(",") if v.strip()]
     if isinstance(value, Iterable):
-        return [str(v) for v in value if _present(v)]
+        return [str(v) for v in value if present(v)]
     return []
 
 
 def _as_date(value: object) -> date | None:
-    if not _present(value):
+    if not present(value):
         return None
     if isinstance(value, datetime):
         return value.date()
@@ -469,25 +448,12 @@ def _column(events: pd.DataFrame, name: str) -> pd.Series:
     return events[name]
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _fold(text: str) -> str:
-    # Reruns search the same texts again and again; folding is the costly part of q.
-    return normalize_arabic(text)
-
-
-def _fold_field(value: object) -> str:
-    if isinstance(value, str):
-        return _fold(value)
-    if isinstance(value, Iterable):
-        return _FIELD_SEP.join(_fold(str(v)) for v in value if _present(v))
-    return _fold(str(value)) if _present(value) else ""
-
-
 def _haystacks(events: pd.DataFrame) -> list[str]:
     columns = [c for c in TEXT_COLUMNS if c in events.columns]
     if not columns:
         raise FilterError(f"the events frame has none of the text columns {', '.join(TEXT_COLUMNS)}")
-    return [_FIELD_SEP.join(map(_fold_field, row)) for row in zip(*(events[c].tolist() for c in columns))]
+    # The text the store's search_text holds for each row (rasd.store.search), so the mask and sql() agree.
+    return [folded_lines(row) for row in zip(*(events[c].tolist() for c in columns))]
 
 
 def _like_escaped(term: str) -> str:
