@@ -346,3 +346,24 @@ def test_a_year_after_since_and_a_clause_starts_a_period_and_dates_nothing():
             "وذكرت مصادر أمنية أن عدد الصواريخ الذي أطلق صوب القاعدة كان أقل مما ذكره الجيش.")
     events = _events(text, published=date(2019, 11, 9))
     assert events and all(e.date == date(2019, 11, 9) for e in events), [(e.place, e.date) for e in events]
+
+
+def test_an_ordinal_opens_the_next_attack_of_several_so_its_place_is_a_target():
+    # Written for these tests, as the ones above.
+    text = ("وكان تفجيران بعبوتين ناسفتين قد استهدفا أمس رتلين للتحالف الدولي، الأول قرب محافظة الديوانية، "
+            "والثاني قرب مدينة السماوة جنوب العراق.")
+    assert sorted(e.place for e in _events(text)) == ["diwaniyah", "samawah"]
+
+
+def test_each_place_takes_the_weapon_its_own_clause_names():
+    text = ("استهدفت طائرة مسيرة قاعدة عين الأسد التي تضم قوات أمريكية فجر اليوم، بالتزامن مع هجوم صاروخي "
+            "استهدف قاعدة بلد الجوية التي تضم متعاقدين أمريكيين.")
+    assert {(e.place, e.weapon) for e in _events(text)} == {("ain-al-asad", "drone"), ("balad-air-base", "rocket")}
+
+
+def test_a_headline_placed_by_a_landmark_heads_the_body_report_of_the_camp_it_means():
+    text = ("هجوم بطائرة مسيرة على معسكر يضم قوات أميركية غربي بغداد\n"
+            "أفاد مسؤول أمني اليوم الاثنين بأن طائرة مسيرة استهدفت فجر اليوم معسكر فيكتوريا قرب مطار بغداد الدولي.")
+    events = _events(text)
+    assert [(e.place, e.weapon) for e in events] == [("camp-victory", "drone")]
+    assert events[0].date == date(2023, 11, 20)

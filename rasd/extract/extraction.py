@@ -223,8 +223,8 @@ def _cluster(place: Place) -> str:
     return place.parent or place.id
 
 
-def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon) -> list[tuple[Place, str]]:
-    """The places a statement says were attacked, each with its geographic precision."""
+def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon) -> list[tuple[Place, str, int]]:
+    """The places a statement says were attacked, each with its geographic precision and where it is named."""
     folded_statement = ctx.folded.slice(statement.start, statement.end)
     found: list[tuple[Place, str, int, str]] = []
     for m in ctx.mentions.within(statement.start, statement.end):
@@ -239,8 +239,8 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
             # "in the governorates of Diwaniyah and Baghdad" names provinces, not their capitals.
             place = ctx.governorate_of(place.governorate) or place
         role = place_role(before)
-        if role in ("referenced", "agent"):
-            # The place of another attack this one is timed by, or of the authority telling it: never this one's.
+        if role == "agent":
+            # The place of the authority telling the attack: never the attack's.
             continue
         if role == "near":
             # "near Y" after a target locates it; opening the statement's places, Y is where it fell.
@@ -260,27 +260,40 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
     # Road ends, destinations and landmarks only say where a target is: they are places of their own only
     # when the statement names nothing else ("جنوبي بغداد").
     targets = [f for f in found if f[3] == "target"]
-    found = targets or found[:1]
+    # The place of another attack this one is timed by ("بعد يوم على قصف قاعدة التاجي") is never this
+    # one's; named alone, it is that earlier attack's, dated back from this one (see _elapsed).
+    found = targets or [f for f in found if f[3] != "referenced"][:1] or found[:1]
     if not found:
         return []
-    sites = [(p, g) for p, g, _, _ in found if p.kind in SITE_KINDS]
+    sites = [(p, g, start) for p, g, start, _ in found if p.kind in SITE_KINDS]
     if sites:
-        chosen: dict[str, tuple[Place, str]] = {}
-        for p, g in sites:
-            chosen.setdefault(_cluster(p), (p, g))
+        chosen: dict[str, tuple[Place, str, int]] = {}
+        for p, g, start in sites:
+            chosen.setdefault(_cluster(p), (p, g, start))
         # "the Ain al-Asad and Erbil bases": a town joined on in another governorate is a target of its own.
-        site_governorates = {p.governorate for p, _ in sites}
+        site_governorates = {p.governorate for p, _, _ in sites}
         for p, g, start, _ in found:
             joined = text[max(statement.start, start - 2):start].strip().endswith("و")
             if g == "town" and joined and p.governorate not in site_governorates:
-                chosen.setdefault(p.id, (p, g))
+                chosen.setdefault(p.id, (p, g, start))
         return list(chosen.values())[:MAX_PLACES_PER_STATEMENT]
     # One place per governorate: "in Yusufiyah, south of Baghdad, in Baghdad governorate" is Yusufiyah.
     # Governorate-level mentions only locate the more specific place.
-    per_governorate: dict[str, tuple[Place, str]] = {}
-    for p, g, _, _ in sorted(found, key=lambda f: (f[1] == "governorate", f[2])):
-        per_governorate.setdefault(p.governorate or p.id, (p, g))
+    per_governorate: dict[str, tuple[Place, str, int]] = {}
+    for p, g, start, _ in sorted(found, key=lambda f: (f[1] == "governorate", f[2])):
+        per_governorate.setdefault(p.governorate or p.id, (p, g, start))
     return list(per_governorate.values())[:MAX_PLACES_PER_STATEMENT]
+
+
+def _clause_weapon(statement: Statement, named_at: int, ctx: _Context, lex: Lexicon) -> str:
+    """The weapon at one of a statement's places: the one the clause naming it names, else the statement's.
+
+    "استهدفت ثلاث طائرات مسيّرة المعسكر، بالتزامن مع هجوم صاروخي استهدف قاعدة بلد": rockets at Balad.
+    """
+    span = next((s for s in statement.spans if s.start <= named_at < s.end), None)
+    own = _first_cue(ctx.folded.slice(span.start, span.end), lex.weapons) if span else None
+    folded = ctx.folded.slice(statement.start, statement.end)
+    return own or _first_cue(folded, lex.weapons) or _first_cue(folded, lex.fallback_weapon) or "unknown"
 
 
 def _first_cue(folded: str, cues: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
@@ -515,7 +528,7 @@ def _statement_events(
     if outcome == "no_casualties":
         killed, wounded = killed or 0, wounded or 0
     events = []
-    for place, precision in places:
+    for place, precision, named_at in places:
         coalition_site = place.id in COALITION_SITES or (
             place.kind in SITE_KINDS and ctx.us_mentions >= _ARTICLE_US_MENTIONS
         )
@@ -525,7 +538,7 @@ def _statement_events(
                 date_precision=date.precision,
                 place=place.id, place_name=place.name_en, lat=place.lat, lon=place.lon,
                 geo_precision=precision, governorate=place.governorate,
-                weapon=_first_cue(folded, lex.weapons) or _first_cue(folded, lex.fallback_weapon) or "unknown",
+                weapon=_clause_weapon(statement, named_at, ctx, lex),
                 projectiles=_projectiles(folded, lex),
                 target=_target(folded, lex, place),
                 outcome=outcome, killed=killed, wounded=wounded,
@@ -648,8 +661,7 @@ def _fold_headline(events: list[Event], *, title_end: int) -> list[Event]:
     body = [e for e in events if any(s.start >= title_end for s in e.sources)]
     out = [e for e in events if e not in heads]
     for head in heads:
-        told = [b for b in body if b in out and same_place(b, head, same_article=True)
-                and b.date_range.overlaps(head.date_range)]
+        told = [b for b in body if b in out and _heads_place(head, b) and b.date_range.overlaps(head.date_range)]
         if not told:
             out.append(head)
             continue
@@ -661,6 +673,17 @@ def _fold_headline(events: list[Event], *, title_end: int) -> list[Event]:
         else:
             absorb(lead, head)
     return out
+
+
+def _heads_place(head: Event, body: Event) -> bool:
+    """True when a headline can be placed where a body report is.
+
+    Beyond one place at two scales: a headline that locates its attack only by a landmark ("على معسكر
+    يضم قوات أميركية غربي بغداد") heads the body's report of the camp it means, in that governorate.
+    """
+    if same_place(body, head, same_article=True):
+        return True
+    return head.geo_precision == "district" and head.governorate == body.governorate
 
 
 def _claim_recent_attacks(events: list[Event], text: str, ctx: _Context, lex: Lexicon) -> None:

@@ -45,6 +45,12 @@ AGENT = re.compile(
     r"(?:^|\s)[وبل]?(?:ال)?(?:جهاز|حكومه|وزاره|سلطات|رئاسه|برلمان|مجلس|قياده|مديريه|اسايش|محافظ|داخليه)"
     r"(?:\s+(?:[وبل]?ال\S+|عمليات|امن|شرطه|مكافحه)){0,2}\s+(?:في\s+|ب)?(?:[بف]?اقليم\s+)?$"
 )
+# "استهدافين، الأول قرب الديوانية، والثاني قرب السماوة": an ordinal opens the next of several attacks, so the
+# place after it is that attack's target, not a landmark locating the one before.
+ENUMERATED = re.compile(
+    r"(?:^|\s)و?(?:ال)?(?:اول|اولي|ثاني|ثانيه|ثالث|ثالثه|رابع|رابعه|اخر|اخري)\s+(?:(?:كان|وقع|وقعت|جاء)\s+)?"
+    r"(?:(?:قرب|بالقرب من|في|ب|علي|عند)\s*)?(?:(?:مدينه|محافظه|قضاء|ناحيه|منطقه)\s+)?$"
+)
 GOVERNORATES_OF = re.compile(r"محافظت(?:ي|ين)\s+(?:\S+\s+)?و?\s*$")
 FROM = re.compile(r"(?:^|\s)من\s*(?:\S+\s*)?$")
 
@@ -64,6 +70,8 @@ def place_role(before: str) -> str:
     إلى البصرة"), a landmark that only locates another place ("جنوب شرقي بغداد"), the place of another
     attack the statement is timed by ("وقبل استهداف مطار بغداد"), or an authority's ("حكومة إقليم كردستان").
     """
+    if ENUMERATED.search(before):
+        return "target"
     if ROAD_SECOND.search(before):
         return "road_end"
     if TOWARD.search(before):
