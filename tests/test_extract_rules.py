@@ -367,3 +367,25 @@ def test_a_headline_placed_by_a_landmark_heads_the_body_report_of_the_camp_it_me
     events = _events(text)
     assert [(e.place, e.weapon) for e in events] == [("camp-victory", "drone")]
     assert events[0].date == date(2023, 11, 20)
+
+
+def test_an_unnamed_base_placed_by_a_landmark_is_the_named_base_of_the_same_weapon():
+    text = ("أعلنت وزارة الدفاع الأمريكية أنه تم استهداف قواتها في قاعدة جوية غرب بغداد بصاروخ باليستي.\n"
+            "وقال مسؤولان أمريكيان إن قاعدة عين الأسد الجوية تعرضت لهجوم بصاروخ باليستي قريب المدى أمس.")
+    assert [(e.place, e.weapon) for e in _events(text)] == [("ain-al-asad", "rocket")]
+    # Named bases of their own stay apart.
+    two = ("سقط صاروخ على قاعدة عين الأسد الجوية التي تضم قوات أمريكية أمس.\n"
+           "وسقط صاروخ آخر على قاعدة بلد الجوية التي تضم متعاقدين أمريكيين أمس.")
+    assert {e.place for e in _events(two)} == {"ain-al-asad", "balad-air-base"}
+
+
+def test_including_an_attack_is_a_new_attack_and_a_quoted_today_is_the_day_the_speaker_spoke():
+    text = ("عنوان\n"
+            "قالت وزارة الدفاع إن الجيش نفذ ضربات أمس الاثنين بعد هجوم أسفر عن إصابة 3 جنود أميركيين.\n"
+            "وأوضح الوزير أن \"هذه الضربات رد على سلسلة هجمات، بما في ذلك هجوم شنته جماعات مسلحة على قاعدة "
+            "عين الأسد الجوية في وقت سابق من اليوم\".")
+    events = _events(text, published=date(2023, 12, 26))
+    assert [(e.place, e.date) for e in events] == [("ain-al-asad", date(2023, 12, 25))]
+    # Outside a quotation the article's today stands.
+    plain = "عنوان\nوقال مصدر أمني إن هجوما استهدف قاعدة عين الأسد الجوية التي تضم قوات أمريكية اليوم."
+    assert [e.date for e in _events(plain, published=date(2023, 12, 26))] == [date(2023, 12, 26)]

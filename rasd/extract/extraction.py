@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Callable, Iterable
 
 from rasd.extract.dates import Reference, article_reference, best_range, date_words, find_dates
-from rasd.extract.merging import absorb, merge_events, precision_key, same_place
+from rasd.extract.merging import absorb, distance_km, merge_events, precision_key, same_place, same_weapon
 from rasd.extract.lexicon import COALITION_SITES, Lexicon, lexicon
 from rasd.models import Article, DateRange, Event, Place, PlaceMention, Source
 from rasd.extract.normalize import FoldedText, normalize_arabic
@@ -75,6 +75,10 @@ _SAME_DAY = re.compile(r"(?:^|\s)(?:(?:في|من|ب)?\s*(?:نفس|ذات)\s+ال
 _FOLLOW_UP_LINES = 3
 # Only an attack this close to the article's date is the lead story undated attacks are dated by.
 _LEAD_DAYS = 7
+# How far from its landmark an unnamed base can be ("قاعدة جوية غرب بغداد" is Ain al-Asad, 180 km away),
+# and the targets that are named sites.
+_LANDMARK_KM = 250.0
+_LANDMARKED_TARGETS = frozenset({"base", "airport"})
 
 
 @dataclass(slots=True)
@@ -190,8 +194,11 @@ def _us_context(folded: str, lex: Lexicon) -> int:
 def _names_again(folded: str, lex: Lexicon) -> bool:
     """True when every attack word of a clause is one already told: "ويأتي هذا الهجوم", "عن هذا القصف"."""
     words = list(lex.strong.finditer(folded))
+    # A demonstrative points at a definite noun ("هذا الهجوم"); "بما في ذلك هجوم" (including an attack)
+    # introduces a new one.
     return bool(words) and all(
-        lex.demonstrative.search(folded, max(0, w.start() - 6), w.start()) for w in words
+        _DEFINITE.match(folded, w.start()) and lex.demonstrative.search(folded, max(0, w.start() - 6), w.start())
+        for w in words
     )
 
 
@@ -371,6 +378,20 @@ def _claimant(folded: str, lex: Lexicon) -> str:
         if pattern.search(folded):
             return claimant.name_en
     return ""
+
+
+def _quoted_today(text: str, statement: Statement, own: DateRange, reference: Reference, *, told: DateRange) -> bool:
+    """True when a statement's date is the article's day only because a quoted speaker says "today",
+    and the article told a day or two before as the day of the news (the day the speaker spoke)."""
+    if own.precision != "day" or reference.date is None or own.date != reference.date:
+        return False
+    if told.precision != "day" or told.date is None or not 1 <= (reference.date - told.date).days <= 2:
+        return False
+    at = statement.triggered[-1].start if statement.triggered else statement.start
+    opened = text[text.rfind("\n", 0, at) + 1:at]
+    # Inside a quotation: more opening marks than closing ones, or an odd number of straight quotes.
+    return (opened.count("“") + opened.count("«") > opened.count("”") + opened.count("»")
+            or opened.count('"') % 2 == 1)
 
 
 def _stated_date(statement: Statement, ctx: _Context) -> DateRange | None:
@@ -584,6 +605,10 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
             own = previous[1]
         else:
             own = _stated_date(st, ctx)
+            if own is not None and previous and _quoted_today(text, st, own, ctx.reference, told=previous[1]):
+                # "وأوضح أن «هذه الضربات رد على هجوم ... في وقت سابق من اليوم»" after "نفذ ضربات أمس الاثنين":
+                # the speaker's today is the day they spoke, told before the quote.
+                own = previous[1]
         sentence = st.sentence
         gap = _elapsed(ctx.folded.slice(st.start, st.end), date_words())
         anchor = (previous[1] if previous else None) or lead or _undated(ctx, told=None)
@@ -641,7 +666,7 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
             kept.append(e)
         elif how == "stated" or e.place in confirmed or e.governorate in confirmed_governorates:
             kept.append(e)
-    events = _fold_headline(merge_events(kept, same_article=True), title_end=text.find("\n"))
+    events = _fold_landmarks(_fold_headline(merge_events(kept, same_article=True), title_end=text.find("\n")))
     _claim_recent_attacks(events, text, ctx, lex)
     return events
 
@@ -672,6 +697,25 @@ def _fold_headline(events: list[Event], *, title_end: int) -> list[Event]:
             out[out.index(lead)] = head
         else:
             absorb(lead, head)
+    return out
+
+
+def _fold_landmarks(events: list[Event]) -> list[Event]:
+    """An unnamed base placed by a landmark is the one base of that weapon the article names near it.
+
+    "تم استهداف قواتها في قاعدة جوية غرب بغداد بصاروخ باليستي" beside "مهاجمة قاعدة عين الأسد بصاروخ
+    باليستي": the landmark (Baghdad, across the governorate line) only says where the named base is.
+    """
+    out = list(events)
+    for e in events:
+        if e.geo_precision != "district" or e.target not in _LANDMARKED_TARGETS or e.weapon == "unknown":
+            continue
+        named = [b for b in out if b is not e and b.geo_precision == "site" and b.target == e.target
+                 and same_weapon(b.weapon, e.weapon) and distance_km(b, e) <= _LANDMARK_KM
+                 and (b.date_range.overlaps(e.date_range) or "unknown" in (b.date_precision, e.date_precision))]
+        if len(named) == 1:
+            absorb(named[0], e)
+            out.remove(e)
     return out
 
 

@@ -58,7 +58,7 @@ def same_place(a: Event, b: Event, *, same_article: bool, cluster: Callable[[str
 def _compatible(a: Event, b: Event, *, same_article: bool, cluster: Callable[[str], str]) -> bool:
     if not same_place(a, b, same_article=same_article, cluster=cluster):
         return False
-    if not (_same_weapon(a.weapon, b.weapon) if same_article else "unknown" in (a.weapon, b.weapon)
+    if not (same_weapon(a.weapon, b.weapon) if same_article else "unknown" in (a.weapon, b.weapon)
             or a.weapon == b.weapon):
         return False
     if same_article:
@@ -159,7 +159,7 @@ def merge_groups(
             salvo = ((cluster(event.place), event.projectiles)
                      if event.projectiles and event.projectiles >= _DISTINCT_SALVO else None)
             known = reprints.get(key) or (salvos.get(salvo) if salvo else None)
-            if known is not None and _same_weapon(known.weapon, event.weapon):
+            if known is not None and same_weapon(known.weapon, event.weapon):
                 _absorb(known, event, articles[id(known)])
                 members[id(known)].append(index)
                 continue
@@ -215,7 +215,7 @@ def _place_undated(
         candidates = [
             lead for lead in by_governorate.get(event.governorate, ())
             if event.geo_precision in ("site", "town") and same_place(lead, event, same_article=False, cluster=cluster)
-            and _same_weapon(lead.weapon, event.weapon)
+            and same_weapon(lead.weapon, event.weapon)
         ]
         if len(candidates) != 1 or articles[id(candidates[0])] & articles[id(event)]:
             kept.append(event)
@@ -226,7 +226,7 @@ def _place_undated(
     return kept
 
 
-def _same_weapon(a: str, b: str) -> bool:
+def same_weapon(a: str, b: str) -> bool:
     """Weapons two reports of one attack can name: the same, one unknown, or rockets and mortar bombs,
     which outlets confuse ("قذائف هاون" in one report, "صواريخ كاتيوشا" in another)."""
     return a == b or "unknown" in (a, b) or {a, b} == {"rocket", "mortar"}
