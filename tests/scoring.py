@@ -106,8 +106,9 @@ def splits(rows: list[Expected], files: list[str]) -> dict[str, str]:
     return {p: "holdout" if p in held else "dev" for p in parent}
 
 
-# File numbers where a collection batch starts: 100-399 first, 400-599 second, 600-799 third, 800 and up fourth.
-BATCH_STARTS = (0, 400, 600, 800)
+# File numbers where a collection batch starts: 100-399 first, 400-599 second, 600-799 third, 800-899 fourth,
+# 900 and up fifth.
+BATCH_STARTS = (0, 400, 600, 800, 900)
 
 
 def _batch(key: str) -> int:
