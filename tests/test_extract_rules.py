@@ -389,3 +389,13 @@ def test_including_an_attack_is_a_new_attack_and_a_quoted_today_is_the_day_the_s
     # Outside a quotation the article's today stands.
     plain = "عنوان\nوقال مصدر أمني إن هجوما استهدف قاعدة عين الأسد الجوية التي تضم قوات أمريكية اليوم."
     assert [e.date for e in _events(plain, published=date(2023, 12, 26))] == [date(2023, 12, 26)]
+
+
+def test_a_follow_up_places_the_coalition_convoy_told_with_no_place_and_keeps_its_weapon():
+    text = ("عنوان\n"
+            "استهدف انفجار بعبوة ناسفة، الإثنين، رتلاً للتحالف الدولي الى الجنوب من العراق.\n\n"
+            "وذكر مصدر أمني أن الانفجار استهدف الرتل على طريق الناصرية السريع، من دون إصابات بشرية.")
+    assert [(e.place, e.weapon, e.target) for e in _events(text)] == [("nasiriyah", "ied", "convoy")]
+    # With no coalition convoy told before, a convoy hit on the road is nobody's in particular.
+    alone = "عنوان\nوذكر مصدر أمني أن انفجارا استهدف رتلا على طريق الناصرية السريع، من دون إصابات بشرية."
+    assert _events(alone) == []

@@ -597,6 +597,9 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
     )
     found: list[tuple[Event, str]] = []
     told_last: list[tuple[Event, str]] = []
+    # Coalition targets told with no place ("استهدف انفجار رتلاً للتحالف الدولي جنوب العراق"): where each
+    # statement ends, its kind of target and its weapon.
+    unplaced: list[tuple[int, str | None, str | None]] = []
     lead: DateRange | None = None
     previous: tuple[int, DateRange, int] | None = None
     for st in _statements(text, ctx, lex):
@@ -641,6 +644,8 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
             for e, _ in told_last:
                 if e.weapon == "unknown" and weapon:
                     e.weapon = weapon
+        if placeless and _us_context(folded_st, lex) and not ctx.mentions.any_within(st.start, st.end):
+            unplaced.append((st.end, _first_cue(folded_st, lex.targets), _first_cue(folded_st, lex.weapons)))
         if events:
             told_last = events
         if (events or placeless) and own is not None and own.precision != "unknown":
@@ -664,7 +669,8 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
             if model is not None and e.target == "other":
                 e.target = model.target
             kept.append(e)
-        elif how == "stated" or e.place in confirmed or e.governorate in confirmed_governorates:
+        elif (how == "stated" or e.place in confirmed or e.governorate in confirmed_governorates
+              or _places_unplaced(e, unplaced, text)):
             kept.append(e)
     events = _fold_landmarks(_fold_headline(merge_events(kept, same_article=True), title_end=text.find("\n")))
     _claim_recent_attacks(events, text, ctx, lex)
@@ -698,6 +704,21 @@ def _fold_headline(events: list[Event], *, title_end: int) -> list[Event]:
         else:
             absorb(lead, head)
     return out
+
+
+def _places_unplaced(e: Event, unplaced: list[tuple[int, str | None, str | None]], text: str) -> bool:
+    """True when a report naming no coalition target places one just told with no place (and takes its weapon).
+
+    "استهدف انفجار بعبوة ناسفة رتلاً للتحالف الدولي جنوب العراق", then "أن الانفجار استهدف الرتل على طريق
+    الناصرية السريع": the same kind of target, a paragraph or two on, is that convoy's place.
+    """
+    start = e.sources[0].start
+    for end, target, weapon in unplaced:
+        if target == e.target and end <= start and text.count("\n", end, start) <= _FOLLOW_UP_LINES:
+            if e.weapon == "unknown" and weapon:
+                e.weapon = weapon
+            return True
+    return False
 
 
 def _fold_landmarks(events: list[Event]) -> list[Event]:
