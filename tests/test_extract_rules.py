@@ -399,3 +399,8 @@ def test_a_follow_up_places_the_coalition_convoy_told_with_no_place_and_keeps_it
     # With no coalition convoy told before, a convoy hit on the road is nobody's in particular.
     alone = "عنوان\nوذكر مصدر أمني أن انفجارا استهدف رتلا على طريق الناصرية السريع، من دون إصابات بشرية."
     assert _events(alone) == []
+
+
+def test_a_blast_that_hit_a_coalition_convoy_is_a_roadside_bomb():
+    text = "عنوان\nأفاد مصدر أمني بأن انفجارا استهدف رتلا للتحالف الدولي على الطريق السريع في الديوانية أمس."
+    assert [(e.place, e.weapon, e.target) for e in _events(text)] == [("diwaniyah", "ied", "convoy")]

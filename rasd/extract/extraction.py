@@ -78,6 +78,7 @@ _LEAD_DAYS = 7
 # How far from its landmark an unnamed base can be ("قاعدة جوية غرب بغداد" is Ain al-Asad, 180 km away),
 # and the targets that are named sites.
 _LANDMARK_KM = 250.0
+_BLAST = re.compile(r"(?:^|\s)[وف]?(?:ال)?انفجار|(?:^|\s)[وف]?انفجر")
 _LANDMARKED_TARGETS = frozenset({"base", "airport"})
 
 
@@ -550,6 +551,11 @@ def _statement_events(
         killed, wounded = killed or 0, wounded or 0
     events = []
     for place, precision, named_at in places:
+        weapon = _clause_weapon(statement, named_at, ctx, lex)
+        target = _target(folded, lex, place)
+        if weapon == "unknown" and target == "convoy" and _BLAST.search(folded):
+            # A convoy hit by a blast with no weapon named was hit by a roadside bomb.
+            weapon = "ied"
         coalition_site = place.id in COALITION_SITES or (
             place.kind in SITE_KINDS and ctx.us_mentions >= _ARTICLE_US_MENTIONS
         )
@@ -559,9 +565,9 @@ def _statement_events(
                 date_precision=date.precision,
                 place=place.id, place_name=place.name_en, lat=place.lat, lon=place.lon,
                 geo_precision=precision, governorate=place.governorate,
-                weapon=_clause_weapon(statement, named_at, ctx, lex),
+                weapon=weapon,
                 projectiles=_projectiles(folded, lex),
-                target=_target(folded, lex, place),
+                target=target,
                 outcome=outcome, killed=killed, wounded=wounded,
                 claimed_by=_claimant(folded, lex),
                 sources=[Source(
