@@ -404,3 +404,11 @@ def test_a_follow_up_places_the_coalition_convoy_told_with_no_place_and_keeps_it
 def test_a_blast_that_hit_a_coalition_convoy_is_a_roadside_bomb():
     text = "عنوان\nأفاد مصدر أمني بأن انفجارا استهدف رتلا للتحالف الدولي على الطريق السريع في الديوانية أمس."
     assert [(e.place, e.weapon, e.target) for e in _events(text)] == [("diwaniyah", "ied", "convoy")]
+
+
+def test_an_unnamed_base_near_a_landmark_is_around_it_and_heads_the_named_base():
+    text = ("المقاومة الإسلامية تعلن استهداف قاعدة قرب مطار أربيل بطائرة مسيرة\n"
+            "أعلنت المقاومة الإسلامية في العراق، مساء الجمعة 5 يناير 2024، استهداف قاعدة حرير الأمريكية بطائرة مسيرة.")
+    assert [e.place for e in _events(text, published=date(2024, 1, 5))] == ["harir-air-base"]
+    (alone,) = _events("عنوان\nاستهدفت طائرة مسيرة قاعدة قرب مطار أربيل تضم قوات أمريكية أمس.")
+    assert (alone.place, alone.geo_precision) == ("erbil-airport", "district")

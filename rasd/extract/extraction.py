@@ -256,6 +256,10 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
         precision = GEO_PRECISION_BY_KIND.get(place.kind, "town")
         if precision == "town" and role == "locator":
             precision = "district"
+        if role == "landmark":
+            # An unnamed base near the place: around it, whatever the place is.
+            role = "locator" if any(f[3] == "target" for f in found) else "target"
+            precision = "district"
         if role == "road_end" and found and found[-1][3] == "target" and found[-1][0].kind not in SITE_KINDS:
             # The road's first named town stands for the road.
             first = found[-1]

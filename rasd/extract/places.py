@@ -45,6 +45,11 @@ AGENT = re.compile(
     r"(?:^|\s)[وبل]?(?:ال)?(?:جهاز|حكومه|وزاره|سلطات|رئاسه|برلمان|مجلس|قياده|مديريه|اسايش|محافظ|داخليه)"
     r"(?:\s+(?:[وبل]?ال\S+|عمليات|امن|شرطه|مكافحه)){0,2}\s+(?:في\s+|ب)?(?:[بف]?اقليم\s+)?$"
 )
+# "استهداف قاعدة قرب مطار أربيل": an unnamed base near a landmark is somewhere around it, not at it.
+UNNAMED_NEAR = re.compile(
+    r"(?:^|\s)[وب]?(?:قاعده|قاعدتين|معسكر|معسكرا|موقع|موقعا)\s+(?:(?:عسكري|عسكريه|جويه|امريكي|امريكيه|اميركي|اميركيه)\s+)?"
+    r"(?:قرب|بالقرب من|القريب من|القريبه من|قريبه من|قريب من)\s*$"
+)
 # "استهدافين، الأول قرب الديوانية، والثاني قرب السماوة": an ordinal opens the next of several attacks, so the
 # place after it is that attack's target, not a landmark locating the one before.
 ENUMERATED = re.compile(
@@ -67,7 +72,7 @@ def place_role(before: str) -> str:
     """What a place mention is to the statement, read from the words just before it.
 
     "target" unless it is the far end of a road ("طريق كربلاء – النجف"), a destination ("الطريق المؤدي
-    إلى البصرة"), a landmark that only locates another place ("جنوب شرقي بغداد"), the place of another
+    إلى البصرة"), a landmark that only locates another place ("جنوب شرقي بغداد", "قاعدة قرب مطار أربيل"), the place of another
     attack the statement is timed by ("وقبل استهداف مطار بغداد"), or an authority's ("حكومة إقليم كردستان").
     """
     if ENUMERATED.search(before):
@@ -78,6 +83,8 @@ def place_role(before: str) -> str:
         return "destination"
     if COMPASS.search(before):
         return "locator"
+    if UNNAMED_NEAR.search(before):
+        return "landmark"
     if NEAR.search(before):
         return "near"
     if REFERENCED.search(before):
