@@ -412,3 +412,12 @@ def test_an_unnamed_base_near_a_landmark_is_around_it_and_heads_the_named_base()
     assert [e.place for e in _events(text, published=date(2024, 1, 5))] == ["harir-air-base"]
     (alone,) = _events("عنوان\nاستهدفت طائرة مسيرة قاعدة قرب مطار أربيل تضم قوات أمريكية أمس.")
     assert (alone.place, alone.geo_precision) == ("erbil-airport", "district")
+
+
+def test_a_base_named_after_words_describing_it_and_measured_from_a_landmark():
+    text = ("عنوان\n"
+            "وقالت المقاومة الإسلامية في بيان إن قواتها استهدفت، فجر اليوم، قاعدة الاحتلال الأميركي \"حرير\" شمالي "
+            "البلاد، والتي تبعد 45 كم عن مطار أربيل الدولي، بطائرة مسيرة.")
+    assert [(e.place, e.weapon) for e in _events(text)] == [("harir-air-base", "drone")]
+    # The bare word, silk, names nothing.
+    assert _events("عنوان\nاستهدفت طائرة مسيرة مصنع حرير في أربيل أمس.") == []

@@ -15,7 +15,9 @@ from rasd.extract.merging import absorb, distance_km, merge_events, precision_ke
 from rasd.extract.lexicon import COALITION_SITES, Lexicon, lexicon
 from rasd.models import Article, DateRange, Event, Place, PlaceMention, Source
 from rasd.extract.normalize import FoldedText, normalize_arabic
-from rasd.extract.places import BETWEEN_SECOND, FROM, GOVERNORATES_OF, LAUNCHED_FROM, is_byline, place_role
+from rasd.extract.places import (
+    BETWEEN_SECOND, FROM, GOVERNORATES_OF, LAUNCHED_FROM, described_bases, is_byline, place_role,
+)
 from rasd.extract.segment import Span, clauses, sentences
 from rasd.vocab import OUTCOMES, SITE_KINDS
 
@@ -601,7 +603,7 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
         reference=reference or article_reference(article),
         folded=folded,
         sentences=tuple(sentences(text)),
-        mentions=_Mentions(gaz.find(text)),
+        mentions=_Mentions(_with_described_bases(gaz.find(text), described_bases(text, gaz.find))),
         us_mentions=_us_context(folded.text, lex),
         governorate_of=gaz.governorate,
     )
@@ -685,6 +687,12 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
     events = _fold_landmarks(_fold_headline(merge_events(kept, same_article=True), title_end=text.find("\n")))
     _claim_recent_attacks(events, text, ctx, lex)
     return events
+
+
+def _with_described_bases(mentions: list[PlaceMention], described: list[PlaceMention]) -> list[PlaceMention]:
+    """The gazetteer's mentions, and the described bases no mention already covers."""
+    taken = [(m.start, m.end) for m in mentions]
+    return mentions + [d for d in described if not any(a < d.end and d.start < b for a, b in taken)]
 
 
 def _fold_headline(events: list[Event], *, title_end: int) -> list[Event]:

@@ -6,6 +6,7 @@ Each pattern reads the folded text just before (or the raw text around) one plac
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rasd.models import PlaceMention
 
@@ -50,6 +51,11 @@ UNNAMED_NEAR = re.compile(
     r"(?:^|\s)[وب]?(?:قاعده|قاعدتين|معسكر|معسكرا|موقع|موقعا)\s+(?:(?:عسكري|عسكريه|جويه|امريكي|امريكيه|اميركي|اميركيه)\s+)?"
     r"(?:قرب|بالقرب من|القريب من|القريبه من|قريبه من|قريب من)\s*$"
 )
+# "والتي تبعد 45 كم عن مطار أربيل", "على بعد 30 كيلومترا من بغداد": a place measured from locates another.
+DISTANCE_FROM = re.compile(
+    r"(?:تبعد|يبعد|بعد|مسافه)\s+(?:(?:نحو|حوالي|قرابه|زهاء|اكثر من|اقل من)\s+)?\S+\s+"
+    r"(?:كم|كلم|كيلو|كيلومتر|كيلومترا|كيلومترات|ميل|اميال)\s+(?:\S+\s+)?(?:عن|من)\s*$"
+)
 # "استهدافين، الأول قرب الديوانية، والثاني قرب السماوة": an ordinal opens the next of several attacks, so the
 # place after it is that attack's target, not a landmark locating the one before.
 ENUMERATED = re.compile(
@@ -58,6 +64,30 @@ ENUMERATED = re.compile(
 )
 GOVERNORATES_OF = re.compile(r"محافظت(?:ي|ين)\s+(?:\S+\s+)?و?\s*$")
 FROM = re.compile(r"(?:^|\s)من\s*(?:\S+\s*)?$")
+
+
+# "قاعدة الاحتلال الأميركي «حرير»", "قاعدة القوات الأمريكية في حرير": a base's name after words describing it,
+# where a bare name ("حرير", silk) means nothing alone.
+_DESCRIBED_BASE = re.compile(
+    r"(?<!\w)(قاعدة|معسكر)\s+(?:(?:لل|ال)?(?:احتلال|قوات|تحالف|دولي|أمريكي|أميركي|امريكي|اميركي|أمريكية|أميركية"
+    r"|امريكية|اميركية|جوية|عسكرية)\s+){1,4}(?:في\s+)?[\"«“]?\s*([^\W\d_]+(?:\s[^\W\d_]+)?)"
+)
+
+
+def described_bases(text: str, find: Callable[[str], list[PlaceMention]]) -> list[PlaceMention]:
+    """Bases named after words that describe them, found by looking their names up as "قاعدة <name>"."""
+    out = []
+    for m in _DESCRIBED_BASE.finditer(text):
+        words = m.group(2).split()
+        for n in (len(words), 1)[:len(words)]:
+            name = " ".join(words[:n])
+            found = find(f"{m.group(1)} {name}")
+            named = found[0].end - len(m.group(1)) - 1 if found and found[0].start == 0 else 0
+            if named > 0:
+                start = m.start(2)
+                out.append(PlaceMention(found[0].place, start, start + named, name[:named]))
+                break
+    return out
 
 
 def is_byline(text: str, m: PlaceMention) -> bool:
@@ -83,7 +113,7 @@ def place_role(before: str) -> str:
         return "destination"
     if COMPASS.search(before):
         return "locator"
-    if UNNAMED_NEAR.search(before):
+    if UNNAMED_NEAR.search(before) or DISTANCE_FROM.search(before):
         return "landmark"
     if NEAR.search(before):
         return "near"
