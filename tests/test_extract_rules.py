@@ -50,6 +50,8 @@ NOT_ATTACKS = [
     ("threat", "هددت الفصائل باستهداف القواعد الأمريكية في الأنبار إذا لم تنسحب القوات."),
     ("no_place", "استهدفت فصائل مسلحة القوات الأمريكية في العراق بهجمات عديدة."),
     ("not_coalition", "انفجرت عبوة ناسفة في سوق شعبي في الحلة أمس."),
+    ("denial", "نفى جهاز مكافحة الإرهاب في إقليم كردستان تعرض قاعدة حرير لأي هجوم أمس."),
+    ("isis_on_iraqi_troops", "قتل جنديان عراقيان بهجوم لداعش قرب قاعدة عين الأسد أمس."),
 ]
 
 
@@ -421,3 +423,8 @@ def test_a_base_named_after_words_describing_it_and_measured_from_a_landmark():
     assert [(e.place, e.weapon) for e in _events(text)] == [("harir-air-base", "drone")]
     # The bare word, silk, names nothing.
     assert _events("عنوان\nاستهدفت طائرة مسيرة مصنع حرير في أربيل أمس.") == []
+
+
+def test_denying_losses_is_not_denying_the_attack():
+    text = "عنوان\nسقط صاروخان على قاعدة عين الأسد التي تضم قوات أمريكية أمس، ونفى المصدر وقوع إصابات."
+    assert [e.place for e in _events(text)] == ["ain-al-asad"]

@@ -80,6 +80,11 @@ _LEAD_DAYS = 7
 # How far from its landmark an unnamed base can be ("قاعدة جوية غرب بغداد" is Ain al-Asad, 180 km away),
 # and the targets that are named sites.
 _LANDMARK_KM = 250.0
+# "قتل جنديان عراقيان بهجوم لداعش قرب قاعدة عين الأسد": an attack on Iraqi troops by the Islamic State
+# beside a base that hosts coalition forces is not an attack on them.
+_ON_IRAQI_FORCES = re.compile(
+    r"(?=.*(?:داعش|تنظيم الدوله))(?=.*(?:عراقي|عراقيين|عراقيان|العراقي|العراقيين|الجيش|الحشد|الشرطه))"
+)
 _BLAST = re.compile(r"(?:^|\s)[وف]?(?:ال)?انفجار|(?:^|\s)[وف]?انفجر")
 _LANDMARKED_TARGETS = frozenset({"base", "airport"})
 
@@ -581,7 +586,7 @@ def _statement_events(
                     url=ctx.article.url, start=statement.start, end=statement.end,
                 )],
             ),
-            "stated" if us_here or coalition_site else "similar" if _SIMILAR.search(folded) else "",
+            "stated" if us_here or (coalition_site and not _ON_IRAQI_FORCES.search(folded)) else "similar" if _SIMILAR.search(folded) else "",
         ))
     return events
 
