@@ -428,3 +428,12 @@ def test_a_base_named_after_words_describing_it_and_measured_from_a_landmark():
 def test_denying_losses_is_not_denying_the_attack():
     text = "عنوان\nسقط صاروخان على قاعدة عين الأسد التي تضم قوات أمريكية أمس، ونفى المصدر وقوع إصابات."
     assert [e.place for e in _events(text)] == ["ain-al-asad"]
+
+
+def test_an_attack_counted_as_the_third_in_days_is_like_the_one_reported():
+    text = ("عنوان\n"
+            "أفاد مصدر أمني اليوم عن استهداف رتل تابع للتحالف الدولي بعبوة ناسفة في محافظة الديوانية.\n"
+            "وهذا الاستهداف هو الثالث خلال أيام، بعد استهداف وقع أمس الأحد في محافظة بابل جنوب بغداد.")
+    events = _events(text, published=date(2020, 12, 28))
+    assert sorted((e.place, e.date) for e in events) == [
+        ("babil-governorate", date(2020, 12, 27)), ("diwaniyah", date(2020, 12, 28))]

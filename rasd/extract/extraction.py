@@ -67,7 +67,10 @@ _TEXT_BASIS_SLACK = 7
 MAX_PLACES_PER_STATEMENT = 3
 _CLAIM_WINDOW_DAYS = 7
 # "a similar attack", "a second bomb", "another convoy": the same kind of target as the article's attack.
-_SIMILAR = re.compile(r"(?:^|\s)(?:مماثل|مماثله|مماثلا|مشابه|ثانيه|ثان|اخري)(?:\s|$)")
+# "هذا الاستهداف هو الثالث خلال أيام": an ordinal counts attacks like it.
+_SIMILAR = re.compile(
+    r"(?:^|\s)(?:مماثل|مماثله|مماثلا|مشابه|ثانيه|ثان|اخري|الثالث|الثالثه|الرابع|الرابعه|الخامس|الخامسه)(?:\s|$)"
+)
 # "the first attack since the war began on 7 October": that date starts a period, it does not date the attack.
 _SINCE = re.compile(r"(?:^|\s)منذ(?:\s+[^\s,;،.]+){0,8}\s*$")
 # An undated attack told right after a dated one in the same sentence happened within about a day of it.
