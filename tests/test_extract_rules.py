@@ -437,3 +437,10 @@ def test_an_attack_counted_as_the_third_in_days_is_like_the_one_reported():
     events = _events(text, published=date(2020, 12, 28))
     assert sorted((e.place, e.date) for e in events) == [
         ("babil-governorate", date(2020, 12, 27)), ("diwaniyah", date(2020, 12, 28))]
+
+
+def test_a_cue_in_the_attacks_motive_does_not_negate_it():
+    text = ("عنوان\nوأطلقت إيران، الأربعاء الماضي، صواريخ على قواعد عراقية تستضيف قوات أمريكية في محافظتي الأنبار "
+            "وأربيل، ردا على اغتيال قائد فيلق القدس.")
+    assert {e.place for e in _events(text, published=date(2020, 1, 14))} == {"anbar-governorate", "erbil-governorate"}
+    assert _events("عنوان\nاتهمت الفصائل واشنطن باغتيال قائد فيلق القدس قرب مطار بغداد أمس.") == []

@@ -88,6 +88,7 @@ _LANDMARK_KM = 250.0
 _ON_IRAQI_FORCES = re.compile(
     r"(?=.*(?:داعش|تنظيم الدوله))(?=.*(?:عراقي|عراقيين|عراقيان|العراقي|العراقيين|الجيش|الحشد|الشرطه))"
 )
+_MOTIVE = re.compile(r"(?:ردا|رد|انتقاما|ثارا)\s+(?:علي|ل)\S*(?:\s+\S+){0,3}\s*$")
 _BLAST = re.compile(r"(?:^|\s)[وف]?(?:ال)?انفجار|(?:^|\s)[وف]?انفجر")
 _LANDMARKED_TARGETS = frozenset({"base", "airport"})
 
@@ -539,6 +540,15 @@ def _near(told: DateRange, *, days: int) -> DateRange:
     return DateRange(told.date, told.earliest - pad, told.latest + pad, "approximate")
 
 
+def _negated(folded: str, lex: Lexicon) -> bool:
+    """True when a statement says no attack on the coalition happened (an arrest, a US strike, a threat...).
+
+    A cue in the attack's motive does not count: "صواريخ على قواعد تستضيف قوات أمريكية، ردا على اغتيال
+    سليماني" is an attack, whatever it answers.
+    """
+    return any(not _MOTIVE.search(folded, max(0, m.start() - 40), m.start()) for m in lex.negative.finditer(folded))
+
+
 def _statement_events(
     text: str, statement: Statement, ctx: _Context, lex: Lexicon, *, date: DateRange
 ) -> list[tuple[Event, str]]:
@@ -549,7 +559,7 @@ def _statement_events(
     """
     raw = text[statement.start:statement.end]
     folded = ctx.folded.slice(statement.start, statement.end)
-    if lex.negative.search(folded):
+    if _negated(folded, lex):
         return []
     if lex.condemn.search(folded) and not lex.strong_verbs.search(folded):
         return []
@@ -656,7 +666,7 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
         # "أعلن الحرس الثوري، فجر اليوم، إطلاق عشرات الصواريخ على القواعد الأمريكية": a dated attack with
         # no place of its own still dates the statements that go on to place it.
         folded_st = ctx.folded.slice(st.start, st.end)
-        placeless = not events and not lex.negative.search(folded_st)
+        placeless = not events and not _negated(folded_st, lex)
         if (placeless and told_last and not ctx.mentions.any_within(st.start, st.end)
                 and text.count("\n", told_last[0][0].sources[0].end, st.start) <= _FOLLOW_UP_LINES):
             # "وجرى من خلال تفجير عبوة ناسفة": a follow-up naming no place tells how the attack just told was made.
