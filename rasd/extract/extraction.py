@@ -88,7 +88,8 @@ _LANDMARK_KM = 250.0
 _ON_IRAQI_FORCES = re.compile(
     r"(?=.*(?:داعش|تنظيم الدوله))(?=.*(?:عراقي|عراقيين|عراقيان|العراقي|العراقيين|الجيش|الحشد|الشرطه))"
 )
-_MOTIVE = re.compile(r"(?:ردا|رد|انتقاما|ثارا)\s+(?:علي|ل)\S*(?:\s+\S+){0,3}\s*$")
+# The cue is what "ردا على" answers ("ردا على اغتيال"), not the act done in answer ("ردا على ذلك، نفذت ...").
+_MOTIVE = re.compile(r"(?:ردا|رد|انتقاما|ثارا)\s+(?:علي\s+|ل)(?:(?!ذلك|هذا|هذه|تلك)[^\s,،.]+\s+)?$")
 _BLAST = re.compile(r"(?:^|\s)[وف]?(?:ال)?انفجار|(?:^|\s)[وف]?انفجر")
 _LANDMARKED_TARGETS = frozenset({"base", "airport"})
 
