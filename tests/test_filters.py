@@ -422,16 +422,16 @@ def test_sql_matches_the_real_store(tmp_path):
     db = sqlite3.connect(tmp_path / "rasd.sqlite")
     # Only dated rows: Store.events_frame() cannot yet read a NULL date (reported to the store's owner).
     rows = [r for r in ROWS if r["date"]]
-    for r in rows:
+    for pos, r in enumerate(rows, 1):
         db.execute(
             "INSERT INTO events (id, date, date_earliest, date_latest, date_precision, place, place_name,"
             " place_name_ar, lat, lon, geo_precision, governorate, governorate_id, weapon, target, outcome,"
-            " claimed_by, claimant_id, n_sources, evidence, review, search_text)"
-            " VALUES (?, ?, ?, ?, 'day', ?, ?, ?, 33.0, 43.0, 'site', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " claimed_by, claimant_id, n_sources, evidence, review, search_text, pos)"
+            " VALUES (?, ?, ?, ?, 'day', ?, ?, ?, 33.0, 43.0, 'site', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (r["id"], *([r["date"].isoformat() if r["date"] else None] * 3), r["place"], r["place_name"],
              r["place_name_ar"], r["governorate_id"].title(), r["governorate_id"], r["weapon"], r["target"],
              r["outcome"], r["claimed_by"], r["claimant_id"], len(r["outlet_names"]), r["evidence"], r["review"],
-             _search_text(r)),
+             _search_text(r), pos),
         )
         for name in dict.fromkeys(slugify(n) for n in r["outlet_names"]):
             db.execute("INSERT INTO event_outlets (event_id, outlet_id) VALUES (?, ?)", (r["id"], name))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import folium
 import folium.plugins
+import numpy as np
 import pytest
 from streamlit_folium import generate_leaflet_string
 
@@ -571,3 +572,16 @@ def test_the_map_index_gives_each_filter_state_the_payload_of_its_events(lang):
     assert _decoded(picked) == _decoded(event_payload(subset, lang=lang).to_js())
     assert "</script>" not in index.payload_js() and "<b" not in index.payload_js()
     assert _decoded(index.payload_js(index.positions([]))) == {}
+
+
+def test_the_map_index_finds_events_by_their_pos_numbers():
+    """A filter's events.pos numbers, in any order and with ones the index lacks, pick the rows of those events."""
+    frame = fake_events_frame(400, seed=4)
+    frame["pos"] = np.random.default_rng(4).permutation(np.arange(1, 2 * len(frame), 2))[: len(frame)]
+    index = MapIndex.of(frame)
+    subset = frame[frame["weapon"] == "drone"]
+    wanted = np.concatenate([subset["pos"].to_numpy()[::-1], [0, 2, 10**9]])
+    assert list(index.ids[index.positions_of_pos(wanted)]) == list(index.ids[index.positions(subset["id"])])
+    assert len(index.positions_of_pos(np.array([], dtype=np.int64))) == 0
+    with pytest.raises(ValueError, match="without a pos column"):
+        MapIndex.of(frame.drop(columns="pos")).positions_of_pos(wanted)

@@ -75,7 +75,7 @@ def _older_copy(source: Store, target, version: int) -> None:
                                      f" coalesce(max(id), 0) + 1, false) FROM {table}")
 
 
-@pytest.mark.parametrize("version", [1, 3])
+@pytest.mark.parametrize("version", [1, 3, 4])
 def test_db_upgrade_keeps_every_row_and_decision(engine, new_db, decided, seed_articles, editors, capsys, version):
     target = new_db(engine)
     _older_copy(decided, target, version)
@@ -110,6 +110,9 @@ def test_db_upgrade_keeps_every_row_and_decision(engine, new_db, decided, seed_a
     outlets = "SELECT event_id, outlet_id FROM event_outlets ORDER BY event_id, outlet_id"
     assert store.read(search) == decided.read(search)
     assert store.read(outlets) == decided.read(outlets) != []
+    # Every event gets its own number (migration 5): the map matches a filter's events on it.
+    numbers = [n for (n,) in store.read("SELECT pos FROM events")]
+    assert len(set(numbers)) == len(numbers) == len(after["events"]) and min(numbers) >= 1
     # Upgrading again does nothing; the store takes new decisions and rebuilds keep the old ones.
     assert main(["db", "upgrade", "--db", str(target)]) == 0
     assert "already up to date" in capsys.readouterr().out

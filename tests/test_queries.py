@@ -12,7 +12,7 @@ from rasd.articles import load_articles
 from rasd.store import Store
 from rasd.views import queries
 from rasd.views.filters import Filters
-from rasd.views.mapview import event_payload
+from rasd.views.mapview import MapIndex, event_payload
 from rasd.views.timeline import day_counts_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +64,11 @@ def test_sql_reads_agree_with_the_frame(store: Store, frame: pd.DataFrame, query
     assert by_day.to_dict("records") == expected.to_dict("records")
     rows = queries.map_rows(store, filters)
     assert set(rows["id"]) == set(kept.loc[kept["lat"].notna(), "id"])
+    # The map matches the filter's events.pos numbers against the index of every event's row.
+    pos = queries.shown_pos(store, filters)
+    assert len(pos) == len(kept)
+    index = MapIndex.of(queries.map_rows(store, Filters()))
+    assert list(index.ids[index.positions_of_pos(pos)]) == list(index.ids[index.positions(rows["id"])])
     # The payload from the store's rows carries the same events as the one from the frame.
     from_sql, from_frame = event_payload(rows), event_payload(kept)
     assert sorted(r[5] for r in from_sql.rows) == sorted(r[5] for r in from_frame.rows)

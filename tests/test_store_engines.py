@@ -69,6 +69,14 @@ def test_read_takes_question_marks_and_keeps_literal_percent_signs(seeded):
     assert isinstance(seeded.read("SELECT id, lat FROM events")[0], tuple)
 
 
+def test_read_integers_gives_one_integer_column_as_an_array(seeded):
+    numbers = seeded.read_integers("SELECT pos AS n FROM events WHERE review != ?", ("rejected",))
+    rows = seeded.read("SELECT pos FROM events WHERE review != 'rejected'")
+    assert sorted(numbers.tolist()) == sorted(n for (n,) in rows)
+    assert len(numbers) == seeded.counts().events > 0
+    assert seeded.read_integers("SELECT pos AS n FROM events WHERE id = ?", ("no-such",)).tolist() == []
+
+
 def test_read_refuses_writes(seeded):
     with pytest.raises(StoreError):
         seeded.read("DELETE FROM events")
@@ -183,6 +191,7 @@ def test_bulk_load_then_ingest(db_target, seed_articles):
     assert store.bulk_load(synthetic_store_rows(60, seed=3, batch=25), meta={"synthetic": "{}"}) == 60
     assert store.counts().events == 60 and store.is_synthetic() and store.changes() == before + 1
     _search_columns_agree(store)
+    assert sorted(n for (n,) in store.read("SELECT pos FROM events")) == list(range(1, 61))
     # Ids the loaded rows brought along do not collide with the ones the store makes next.
     store.ingest(seed_articles)
     assert store.counts().events > 60

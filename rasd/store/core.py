@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import logging
 import os
@@ -16,6 +17,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from rasd.errors import ConflictError, GazetteerError, StoreError
@@ -60,6 +62,8 @@ _EVENT_COLUMNS = (
 )
 # ... and with the column the store derives from them on every write (rasd.store.search).
 _EVENT_WRITE_COLUMNS = (*_EVENT_COLUMNS, "search_text")
+# ... and with the event's number, given when its row is first inserted and kept by updates and rebuilds.
+_EVENT_INSERT_COLUMNS = (*_EVENT_WRITE_COLUMNS, "pos")
 # Public reads leave rejected events out.
 _PUBLIC = "review != 'rejected'"
 SOURCES_FRAME_COLUMNS = ("event_id", "article", "outlet", "outlet_id", "url", "evidence")
@@ -216,6 +220,13 @@ class Store:
         """The rows of one read-only query written with `?` placeholders (on either engine); writes are refused."""
         with self._connect(read_only=True) as conn:
             return [tuple(row) for row in conn.execute(sql, tuple(params)).fetchall()]
+
+    def read_integers(self, sql: str, params: Sequence[Any] = ()) -> np.ndarray:
+        """The values of a read-only query of one integer column named `n` (written with `?` placeholders)."""
+        # Joined into one text by the database and parsed by numpy: a row object per value costs ten times more
+        # at a million rows.
+        joined = self.read(f"SELECT {self._engine.joined_integers('q.n')} FROM ({sql}) AS q", params)[0][0]
+        return np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.empty(0, dtype=np.int64)
 
     # Writing
 
@@ -374,21 +385,24 @@ class Store:
         )
 
     def _write_events(self, conn: Connection, working: list[Working]) -> None:
-        """Replace every event with these."""
+        """Replace every event with these; an event already stored keeps its pos number."""
+        numbers = {event_id: pos for event_id, pos in conn.execute("SELECT id, pos FROM events").fetchall()}
         conn.execute("DELETE FROM event_mentions")
         conn.execute("DELETE FROM event_outlets")
         conn.execute("DELETE FROM event_sources")
         conn.execute("DELETE FROM events")
-        self._insert_events(conn, working)
+        self._insert_events(conn, working, numbers)
 
-    def _insert_events(self, conn: Connection, working: list[Working]) -> None:
+    def _insert_events(self, conn: Connection, working: list[Working], numbers: dict[str, int]) -> None:
         pairs = sorted(((w, w.effective()) for w in working), key=lambda pair: _date_order(pair[1]))
         gazetteer = self.gazetteer
         names_ar = {place: _place_name_ar(gazetteer, place) for place in {e.place for _, e in pairs}}
         governorate_ids = {g: _governorate_id(gazetteer, g) for g in {e.governorate for _, e in pairs}}
+        # The numbers were unique in the rows just deleted; new events count on after the largest of them.
+        fresh = itertools.count(max(numbers.values(), default=0) + 1)
         conn.executemany(
-            f"INSERT INTO events ({', '.join(_EVENT_WRITE_COLUMNS)}) VALUES ({_marks(_EVENT_WRITE_COLUMNS)})",
-            [_event_row(w, e, names_ar, governorate_ids) for w, e in pairs],
+            f"INSERT INTO events ({', '.join(_EVENT_INSERT_COLUMNS)}) VALUES ({_marks(_EVENT_INSERT_COLUMNS)})",
+            [(*_event_row(w, e, names_ar, governorate_ids), numbers.get(w.id) or next(fresh)) for w, e in pairs],
         )
         self._insert_children(conn, pairs)
 
@@ -423,7 +437,7 @@ class Store:
         extra = dict(meta or {})
         if "schema_version" in extra:
             raise StoreError("bulk_load cannot set the schema version")
-        columns = {**BULK_COLUMNS, "events": _EVENT_WRITE_COLUMNS}
+        columns = {**BULK_COLUMNS, "events": _EVENT_INSERT_COLUMNS}
         day_at, earliest_at, id_at = (_EVENT_COLUMNS.index(c) for c in ("date", "date_earliest", "id"))
         last: tuple[bool, str, str] | None = None
         written = 0
@@ -440,7 +454,7 @@ class Store:
                         if last is not None and key < last:
                             raise StoreError(f"{self.label}: bulk_load got event {row[id_at]} out of date order")
                         last = key
-                    events, links = _bulk_search_rows(batch)
+                    events, links = _bulk_search_rows(batch, first_pos=written + 1)
                     for table in BULK_COLUMNS:
                         rows = events if table == "events" else getattr(batch, table)
                         self._engine.insert_rows(conn, table, columns[table], rows)
@@ -566,7 +580,8 @@ class Store:
                     raise ConflictError(f"event {w.id} was changed by another editor meanwhile; reload it")
                 reorder = reorder or (day, earliest) != (_iso(e.date), _iso(e.date_earliest))
             else:
-                conn.execute(f"INSERT INTO events ({', '.join(_EVENT_WRITE_COLUMNS)}) VALUES ({_marks(row)})", row)
+                row = (*row, _next_pos(conn))
+                conn.execute(f"INSERT INTO events ({', '.join(_EVENT_INSERT_COLUMNS)}) VALUES ({_marks(row)})", row)
                 reorder = True
         self._insert_children(conn, pairs)
         if reorder:
@@ -800,6 +815,11 @@ def _marks(values: Iterable[Any]) -> str:
     return ", ".join("?" for _ in values)
 
 
+def _next_pos(conn: Connection) -> int:
+    # Never a number a stored event holds: the map's index and a filter's events are matched on it (events_pos).
+    return int(conn.execute("SELECT COALESCE(MAX(pos), 0) + 1 FROM events").fetchone()[0])
+
+
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -819,17 +839,17 @@ _BULK_SEARCH_AT = tuple(_EVENT_COLUMNS.index(c) for c in ("place_name", "place_n
 _BULK_SOURCE_OUTLET = BULK_COLUMNS["event_sources"].index("outlet")
 
 
-def _bulk_search_rows(batch: BulkRows) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
-    """A bulk batch's event rows with their search_text, and its event_outlets rows."""
+def _bulk_search_rows(batch: BulkRows, *, first_pos: int) -> tuple[list[tuple[Any, ...]], list[tuple[str, str]]]:
+    """A bulk batch's event rows with their search_text and pos (from first_pos on), and its event_outlets rows."""
     outlets: dict[str, list[str]] = {}
     for row in batch.event_sources:
         outlets.setdefault(row[0], []).append(row[_BULK_SOURCE_OUTLET])
     events, links = [], []
     place_at, name_ar_at, evidence_at, claimed_at = _BULK_SEARCH_AT
-    for row in batch.events:
+    for pos, row in enumerate(batch.events, first_pos):
         mine = outlets.get(row[0], [])
         events.append((*row, search_text(place_name=row[place_at], place_name_ar=row[name_ar_at],
-                                         evidence=row[evidence_at], claimed_by=row[claimed_at], outlets=mine)))
+                                         evidence=row[evidence_at], claimed_by=row[claimed_at], outlets=mine), pos))
         links.extend(outlet_rows(row[0], mine))
     return events, links
 

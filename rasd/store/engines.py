@@ -69,6 +69,9 @@ class Engine(Protocol):
     def json_list_holds(self, column: str) -> str:
         """An SQL condition: the JSON list of strings in `column` holds the value of the next `?`."""
 
+    def joined_integers(self, column: str) -> str:
+        """An SQL aggregate: the integers of `column` over the rows, as one comma-separated text (NULL for none)."""
+
     def source_order(self, alias: str = "") -> str:
         """ORDER BY of event_sources: events in reading order, each event's sources in seq order."""
 

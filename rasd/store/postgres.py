@@ -150,6 +150,9 @@ class PostgresEngine:
     def json_list_holds(self, column: str) -> str:
         return f"EXISTS (SELECT 1 FROM jsonb_array_elements_text({column}::jsonb) j(value) WHERE j.value = ?)"
 
+    def joined_integers(self, column: str) -> str:
+        return f"string_agg(CAST({column} AS TEXT), ',')"
+
     def source_order(self, alias: str = "") -> str:
         return f"ORDER BY {alias}event_id, {alias}seq"
 

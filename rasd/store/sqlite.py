@@ -82,6 +82,9 @@ class SQLiteEngine:
     def json_list_holds(self, column: str) -> str:
         return f"EXISTS (SELECT 1 FROM json_each({column}) j WHERE j.value = ?)"
 
+    def joined_integers(self, column: str) -> str:
+        return f"group_concat({column})"
+
     def source_order(self, alias: str = "") -> str:
         # Each event's sources are written together in seq order.
         return f"ORDER BY {alias}rowid"

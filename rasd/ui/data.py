@@ -132,8 +132,14 @@ def _articles_frame(key: Stamp) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _shown_ids(key: Stamp, query: str, _filters: Filters) -> tuple[str, ...]:
-    # One query per filter state serves the count, the map and the lists (shared by every session).
+    # One query per filter state serves the lists (shared by every session).
     return tuple(queries.shown_ids(store(key[0]), _filters))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _shown_pos(key: Stamp, query: str, _filters: Filters) -> np.ndarray:
+    # One query per filter state serves the count and the map (shared by every session, never written to).
+    return queries.shown_pos(store(key[0]), _filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -169,7 +175,7 @@ def _payload_js(key: Stamp, query: str, lang: str, _filters: Filters) -> str:
     index = _map_index(key, lang)
     if _filters.is_default():
         return index.payload_js()
-    return index.payload_js(index.positions(_shown_ids(key, query, _filters)))
+    return index.payload_js(index.positions_of_pos(_shown_pos(key, query, _filters)))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -263,7 +269,7 @@ def count(filters: Filters) -> int:
     key = current_stamp()
     if filters.is_default():
         return _total(key)
-    return len(_shown_ids(key, _query(filters), filters))
+    return len(_shown_pos(key, _query(filters), filters))
 
 
 def span() -> queries.Span:

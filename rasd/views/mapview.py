@@ -25,7 +25,6 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -279,11 +278,19 @@ class MapIndex:
     ids: pd.Index
     rows_js: np.ndarray
     head_js: str
+    # The rows' events.pos numbers in increasing order and the row of each (None when the frame has no pos).
+    sorted_pos: np.ndarray | None = None
+    pos_rows: np.ndarray | None = None
 
     @classmethod
     def of(cls, events: pd.DataFrame, *, lang: str = "en") -> "MapIndex":
         """The index of an events frame (or the store's map rows, rasd.views.queries.MAP_COLUMNS)."""
         located = events[events["lat"].notna() & events["lon"].notna()]
+        sorted_pos = pos_rows = None
+        if "pos" in located:
+            pos = located["pos"].to_numpy(dtype=np.int64)
+            pos_rows = np.argsort(pos, kind="stable")
+            sorted_pos = pos[pos_rows]
         payload = event_payload(located, lang=lang)
         ids = pd.Series([r[5] for r in payload.rows], dtype=object)
         plain = ids.str.fullmatch(_PLAIN_ID).fillna(False).to_numpy(dtype=bool)
@@ -293,12 +300,23 @@ class MapIndex:
             for (p, d, w, g, dp, _, r), q in zip(payload.rows, quoted)
         ], dtype=object)
         head = script_json({"places": payload.places, "labels": payload.labels, "day0": payload.day0})
-        return cls(ids=pd.Index(ids), rows_js=rows_js, head_js=head)
+        return cls(ids=pd.Index(ids), rows_js=rows_js, head_js=head, sorted_pos=sorted_pos, pos_rows=pos_rows)
 
     def positions(self, ids: Iterable[str]) -> np.ndarray:
         """The positions of these event ids in the index, in index order (ids it lacks are left out)."""
         found = self.ids.get_indexer(list(ids))
         return np.sort(found[found >= 0])
+
+    def positions_of_pos(self, pos: np.ndarray) -> np.ndarray:
+        """The positions of the events with these events.pos numbers, in index order (numbers it lacks are left out)."""
+        # Integers, not ids: a million are matched in milliseconds; looking up a million id strings takes a second.
+        if self.sorted_pos is None or self.pos_rows is None:
+            raise ValueError("this MapIndex was made from a frame without a pos column")
+        wanted = np.asarray(pos, dtype=np.int64)
+        at = np.searchsorted(self.sorted_pos, wanted)
+        inside = at < len(self.sorted_pos)
+        at, wanted = at[inside], wanted[inside]
+        return np.sort(self.pos_rows[at[self.sorted_pos[at] == wanted]])
 
     def payload_js(self, positions: np.ndarray | None = None) -> str:
         """The map payload (as MapPayload.to_js gives it) of the events at positions, or of every event."""
@@ -344,6 +362,9 @@ class _PlainScriptLayer(JSCSSMixin, Layer):
 
     default_js: list[tuple[str, str]] = []
     default_css: list[tuple[str, str]] = []
+    # Attributes of one-line JSON put into the script after the rest is compacted: going through tens of MB of
+    # event payload line by line cost a tenth of a second a render at a million events.
+    _verbatim: tuple[str, ...] = ()
 
     def render(self, **kwargs: Any) -> None:
         """Add the layer's links to the page header and its script, as text, to the page script."""
@@ -352,10 +373,27 @@ class _PlainScriptLayer(JSCSSMixin, Layer):
             figure.header.add_child(JavascriptLink(url), name=name)
         for name, url in self.default_css:
             figure.header.add_child(CssLink(url), name=name)
-        script = self._template.module.__dict__["script"](self, kwargs)
-        figure.script.add_child(_PlainText(_compact(script)), name=self.get_name())
+        figure.script.add_child(_PlainText(self._script(kwargs)), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
+
+    def _script(self, kwargs: dict[str, Any]) -> str:
+        held = {name: getattr(self, name) for name in self._verbatim}
+        try:
+            for name in held:
+                setattr(self, name, _slot(name))
+            script = _compact(self._template.module.__dict__["script"](self, kwargs))
+        finally:
+            for name, value in held.items():
+                setattr(self, name, value)
+        for name, value in held.items():
+            script = script.replace(_slot(name), value, 1)
+        return script
+
+
+def _slot(name: str) -> str:
+    # NUL never appears in a rendered template, and compaction leaves it alone.
+    return f"\x00{name}\x00"
 
 
 # The functions of rasd/views/js/rasd_map.js go into the map's own script, not into a <script> of the page header:
@@ -431,6 +469,7 @@ class _EventLayer(_PlainScriptLayer, folium.plugins.MarkerCluster):
 
     default_js = offline.CLUSTER_JS
     default_css = offline.CLUSTER_CSS
+    _verbatim = ("payload_js",)
 
     _template = Template(
         """

@@ -23,3 +23,4 @@ WEAPON_SHAPES: dict[str, str] = {
     "gunfire": '<path d="M3.5 3.5h17v17h-17Z"/>',
     "unknown": '<path d="M12 2 21 7v10l-9 5-9-5V7Z"/>',
 }
+assert set(WEAPON_COLORS) == set(WEAPON_SHAPES) == set(WEAPONS), "every weapon needs a colour and a shape"

@@ -8,21 +8,25 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from rasd.articles import outlet_id
 from rasd.views.filters import SQL_PUBLIC, Filters
 
-# The columns rasd.views.mapview.event_payload reads, in the order map_rows() returns them.
+# The columns rasd.views.mapview.event_payload reads, and the number MapIndex matches filters on (pos), in the
+# order map_rows() returns them.
 MAP_COLUMNS = ("id", "place_name", "place_name_ar", "lat", "lon", "date", "weapon", "geo_precision",
-               "date_precision", "review")
+               "date_precision", "review", "pos")
 DAY_COUNT_COLUMNS = ("date", "weapon", "n")
 
 
 class Readable(Protocol):
-    """What these queries need of a store: one read-only parameterised query (Store.read)."""
+    """What these queries need of a store: read-only parameterised queries (Store.read, Store.read_integers)."""
 
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
+
+    def read_integers(self, sql: str, params: Sequence[Any] = ()) -> np.ndarray: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +58,12 @@ def shown_ids(store: Readable, filters: Filters) -> list[str]:
     """The ids of the public events the filters keep."""
     clause, params = filters.sql()
     return [row[0] for row in store.read(f"SELECT id FROM events WHERE {clause}", params)]
+
+
+def shown_pos(store: Readable, filters: Filters) -> np.ndarray:
+    """The events.pos numbers of the public events the filters keep (a one-column filter reads only its index)."""
+    clause, params = filters.sql()
+    return store.read_integers(f"SELECT pos AS n FROM events WHERE {clause}", params)
 
 
 def count(store: Readable, filters: Filters) -> int:
