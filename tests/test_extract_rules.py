@@ -52,6 +52,9 @@ NOT_ATTACKS = [
     ("not_coalition", "انفجرت عبوة ناسفة في سوق شعبي في الحلة أمس."),
     ("denial", "نفى جهاز مكافحة الإرهاب في إقليم كردستان تعرض قاعدة حرير لأي هجوم أمس."),
     ("isis_on_iraqi_troops", "قتل جنديان عراقيان بهجوم لداعش قرب قاعدة عين الأسد أمس."),
+    ("sirens", "أطلقت السفارة الأمريكية في المنطقة الخضراء صافرات الإنذار مساء أمس كإجراء تجريبي."),
+    ("air_strike", "قال مسؤول إن القوات الأمريكية في العراق نفذت ضربة جوية ضد مسلحين في محافظة بابل أمس."),
+    ("pmf_sites", "ارتكب العدو الأمريكي جريمة أخرى بقصفه مقرات للحشد في جرف النصر والقائم أمس."),
 ]
 
 
@@ -444,3 +447,15 @@ def test_a_cue_in_the_attacks_motive_does_not_negate_it():
             "وأربيل، ردا على اغتيال قائد فيلق القدس.")
     assert {e.place for e in _events(text, published=date(2020, 1, 14))} == {"anbar-governorate", "erbil-governorate"}
     assert _events("عنوان\nاتهمت الفصائل واشنطن باغتيال قائد فيلق القدس قرب مطار بغداد أمس.") == []
+
+
+def test_an_unnamed_base_in_a_town_is_the_named_base_the_body_reports():
+    text = ("المقاومة الإسلامية تشن هجوما جديدا على قاعدة عسكرية في أربيل\n"
+            "قالت المقاومة الإسلامية في العراق أمس إنها نفذت هجوما على قاعدة تحوي قوات أميركية في أربيل، "
+            "واستهدفت قاعدة حرير بطائرتين مسيرتين.")
+    assert [(e.place, e.weapon) for e in _events(text)] == [("harir-air-base", "drone")]
+
+
+def test_launching_rockets_in_a_later_clause_is_an_attack():
+    text = "عنوان\nوأطلقت إيران، الأربعاء الماضي، صواريخ على قاعدة عين الأسد التي تضم قوات أمريكية."
+    assert [e.place for e in _events(text)] == ["ain-al-asad"]

@@ -90,6 +90,7 @@ _ON_IRAQI_FORCES = re.compile(
 )
 # The cue is what "ردا على" answers ("ردا على اغتيال"), not the act done in answer ("ردا على ذلك، نفذت ...").
 _MOTIVE = re.compile(r"(?:ردا|رد|انتقاما|ثارا)\s+(?:علي\s+|ل)(?:(?!ذلك|هذا|هذه|تلك)[^\s,،.]+\s+)?$")
+_LAUNCH_VERB = re.compile(r"[وف]?اطلق")
 _BLAST = re.compile(r"(?:^|\s)[وف]?(?:ال)?انفجار|(?:^|\s)[وف]?انفجر")
 _LANDMARKED_TARGETS = frozenset({"base", "airport"})
 
@@ -175,7 +176,8 @@ def _statements(text: str, ctx: _Context, lex: Lexicon) -> list[Statement]:
             # "نفذت الجماعات 21 هجوما", "استهدف نحو خمسين هجوما المصالح": a clause tallying attacks
             # summarises them, whatever verb it has.
             tally = bool(lex.counted.search(folded))
-            strong = not tally and bool(lex.strong.search(folded)) and not _names_again(folded, lex)
+            strong = (not tally and bool(lex.strong.search(folded)) and not _names_again(folded, lex)
+                      and not _launch_of_no_weapon(folded, ctx.folded.slice(sentence.start, sentence.end), lex))
             weak = strong or tally or bool(lex.weak.search(folded))
             place = any(
                 place_role(ctx.folded.slice(max(span.start, m.start - 30), m.start)) not in ("referenced", "agent")
@@ -202,6 +204,17 @@ def _us_context(folded: str, lex: Lexicon) -> int:
     if lex.other_occupiers.search(folded):
         folded = lex.other_occupiers.sub(" ", folded)
     return len(lex.us_context.findall(folded))
+
+
+def _launch_of_no_weapon(folded: str, folded_sentence: str, lex: Lexicon) -> bool:
+    """True when a clause's only attack word is "أطلق" and its sentence launches no weapon.
+
+    "أطلقت السفارة صافرات الإنذار", "أطلق سراح": launching sirens, prisoners or a campaign is no attack;
+    "وأطلقت إيران، الأربعاء، صواريخ" names its weapon in a later clause.
+    """
+    words = list(lex.strong.finditer(folded))
+    return (bool(words) and all(_LAUNCH_VERB.match(w.group()) for w in words)
+            and _first_cue(folded_sentence, lex.weapons) is None)
 
 
 def _names_again(folded: str, lex: Lexicon) -> bool:
@@ -759,14 +772,15 @@ def _places_unplaced(e: Event, unplaced: list[tuple[int, str | None, str | None]
 
 
 def _fold_landmarks(events: list[Event]) -> list[Event]:
-    """An unnamed base placed by a landmark is the one base of that weapon the article names near it.
+    """An unnamed base placed by a landmark or a town is the one base of that weapon the article names near it.
 
     "تم استهداف قواتها في قاعدة جوية غرب بغداد بصاروخ باليستي" beside "مهاجمة قاعدة عين الأسد بصاروخ
-    باليستي": the landmark (Baghdad, across the governorate line) only says where the named base is.
+    باليستي": the landmark (Baghdad, across the governorate line) only says where the named base is; so
+    does the town of "هجوم على قاعدة عسكرية في أربيل" over a body that names the base at Harir.
     """
     out = list(events)
     for e in events:
-        if e.geo_precision != "district" or e.target not in _LANDMARKED_TARGETS or e.weapon == "unknown":
+        if e.geo_precision == "site" or e.target not in _LANDMARKED_TARGETS:
             continue
         named = [b for b in out if b is not e and b.geo_precision == "site" and b.target == e.target
                  and same_weapon(b.weapon, e.weapon) and distance_km(b, e) <= _LANDMARK_KM
