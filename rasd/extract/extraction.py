@@ -91,6 +91,12 @@ _ON_IRAQI_FORCES = re.compile(
 # The cue is what "ردا على" answers ("ردا على اغتيال"), not the act done in answer ("ردا على ذلك، نفذت ...").
 _MOTIVE = re.compile(r"(?:ردا|رد|انتقاما|ثارا)\s+(?:علي\s+|ل)(?:(?!ذلك|هذا|هذه|تلك)[^\s,،.]+\s+)?$")
 _LAUNCH_VERB = re.compile(r"[وف]?اطلق")
+_FOILED = re.compile(
+    r"(?:^|\s)[وب]?(?:احباط|احبطت|احبط|يحبط|تحبط)\s+(?:\S+\s+)?محاول|(?:^|\s)[وب]?(?:تفكيك|ابطال|فككت|فكك|ابطلت)\s+"
+    r"(?:\S+\s+)?(?:ال)?عبو|(?:^|\s)[وب]?(?:ضبط|ضبطت|العثور علي|عثرت علي|عثر علي)\s+(?:\S+\s+)?(?:ال)?منص"
+)
+# ... unless something was shot down, intercepted, fell or went off.
+_HAPPENED = re.compile(r"اسقاط|اسقطت|اسقط|اعتراض|اعترضت|سقط|سقوط|انفجر|انفجار|اصاب")
 _BLAST = re.compile(r"(?:^|\s)[وف]?(?:ال)?انفجار|(?:^|\s)[وف]?انفجر")
 _LANDMARKED_TARGETS = frozenset({"base", "airport"})
 
@@ -560,6 +566,9 @@ def _negated(folded: str, lex: Lexicon) -> bool:
     A cue in the attack's motive does not count: "صواريخ على قواعد تستضيف قوات أمريكية، ردا على اغتيال
     سليماني" is an attack, whatever it answers.
     """
+    if _FOILED.search(folded) and not _HAPPENED.search(folded):
+        # "إحباط 3 محاولات لاستهداف المطار", "تفكيك عبوة ناسفة": a plot stopped before it struck.
+        return True
     return any(not _MOTIVE.search(folded, max(0, m.start() - 40), m.start()) for m in lex.negative.finditer(folded))
 
 
