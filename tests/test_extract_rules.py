@@ -467,3 +467,11 @@ def test_launching_rockets_in_a_later_clause_is_an_attack():
 def test_an_attempt_the_air_defences_shot_down_is_an_attack():
     text = "عنوان\nأحبطت الدفاعات الجوية محاولة استهداف قاعدة عين الأسد وأسقطت طائرة مسيرة أمس."
     assert [(e.place, e.weapon) for e in _events(text)] == [("ain-al-asad", "drone")]
+
+
+def test_two_bases_after_one_dual_noun_and_a_camp_in_the_accusative():
+    text = "عنوان\nسقطت صواريخ على قاعدتي “بلد” و”فيكتوريا” اللتين تضمان قوات أمريكية أمس."
+    assert {e.place for e in _events(text)} == {"balad-air-base", "camp-victory"}
+    camp = ("عنوان\nسقطت أربعة صواريخ كاتيوشا على قاعدة بسماية أمس.\n"
+            "وقال التحالف الدولي إنه سلم معسكرا جنوبي بغداد بعد تعرضه لقصف بصواريخ.")
+    assert [e.place for e in _events(camp)] == ["besmaya"]

@@ -278,8 +278,8 @@ class Lexicon:
     number_words: dict[str, int]
 
 
-def _cues(cues: tuple[Cue, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return tuple((c.code, compile_words(c.words)) for c in cues)
+def _cues(cues: tuple[Cue, ...], *, suffix: str = "") -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((c.code, compile_words(c.words, suffix=suffix)) for c in cues)
 
 
 @lru_cache(maxsize=1)
@@ -310,7 +310,8 @@ def lexicon() -> Lexicon:
         launch=compile_words(LAUNCH),
         weapons=_cues(WEAPON_CUES),
         fallback_weapon=_cues((FALLBACK_WEAPON,)),
-        targets=_cues(TARGET_CUES),
+        # The accusative's alif: "سلّم معسكرا", "استهدفت مطارا".
+        targets=_cues(TARGET_CUES, suffix="ا?"),
         outcomes=_cues(OUTCOME_CUES),
         claim_verbs=compile_words(CLAIM_VERBS),
         strict_claim_verbs=compile_words(STRICT_CLAIM_VERBS),

@@ -74,20 +74,36 @@ _DESCRIBED_BASE = re.compile(
 )
 
 
+# "قاعدتي “بلد” و”فيكتوريا”": two bases named after one dual noun.
+_DUAL_BASES = re.compile(
+    r"(?<!\w)(?:قاعدتي|قاعدتا|معسكري|معسكرا)\s+[\"«»“”]?\s*([^\W\d_]+)[\"«»“”]?\s+و\s*[\"«»“”]?\s*"
+    r"([^\W\d_]+(?:\s[^\W\d_]+)?)"
+)
+
+
 def described_bases(text: str, find: Callable[[str], list[PlaceMention]]) -> list[PlaceMention]:
-    """Bases named after words that describe them, found by looking their names up as "قاعدة <name>"."""
+    """Bases named after words that describe them, or after a dual, found by looking their names up as "قاعدة <name>"."""
     out = []
     for m in _DESCRIBED_BASE.finditer(text):
-        words = m.group(2).split()
-        for n in (len(words), 1)[:len(words)]:
-            name = " ".join(words[:n])
-            found = find(f"{m.group(1)} {name}")
-            named = found[0].end - len(m.group(1)) - 1 if found and found[0].start == 0 else 0
-            if named > 0:
-                start = m.start(2)
-                out.append(PlaceMention(found[0].place, start, start + named, name[:named]))
-                break
+        if (found := _base_named(m.group(1), m.group(2), m.start(2), find)) is not None:
+            out.append(found)
+    for m in _DUAL_BASES.finditer(text):
+        for group in (1, 2):
+            if (found := _base_named("قاعدة", m.group(group), m.start(group), find)) is not None:
+                out.append(found)
     return out
+
+
+def _base_named(noun: str, words: str, start: int, find: Callable[[str], list[PlaceMention]]) -> PlaceMention | None:
+    """The base "<noun> <name>" names, for the longest of the words' first one or two that is a base's name."""
+    split = words.split()
+    for n in (len(split), 1)[:len(split)]:
+        name = " ".join(split[:n])
+        found = find(f"{noun} {name}")
+        named = found[0].end - len(noun) - 1 if found and found[0].start == 0 else 0
+        if named > 0:
+            return PlaceMention(found[0].place, start, start + named, name[:named])
+    return None
 
 
 def is_byline(text: str, m: PlaceMention) -> bool:
