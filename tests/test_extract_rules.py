@@ -475,3 +475,10 @@ def test_two_bases_after_one_dual_noun_and_a_camp_in_the_accusative():
     camp = ("عنوان\nسقطت أربعة صواريخ كاتيوشا على قاعدة بسماية أمس.\n"
             "وقال التحالف الدولي إنه سلم معسكرا جنوبي بغداد بعد تعرضه لقصف بصواريخ.")
     assert [e.place for e in _events(camp)] == ["besmaya"]
+
+
+def test_the_whole_motive_phrase_is_the_motive_and_the_quds_force_is_a_us_strikes_target():
+    text = ("عنوان\nأطلقت إيران صواريخ على قاعدة عين الأسد التي تضم قوات أمريكية أمس، ردا على اغتيال واشنطن "
+            "قائد فيلق القدس.")
+    assert [e.place for e in _events(text)] == ["ain-al-asad"]
+    assert _events("عنوان\nوكانت إيران ردت على استهداف واشنطن لقائد فيلق القدس قرب مطار بغداد الدولي.") == []

@@ -89,7 +89,7 @@ _ON_IRAQI_FORCES = re.compile(
     r"(?=.*(?:داعش|تنظيم الدوله))(?=.*(?:عراقي|عراقيين|عراقيان|العراقي|العراقيين|الجيش|الحشد|الشرطه))"
 )
 # The cue is what "ردا على" answers ("ردا على اغتيال"), not the act done in answer ("ردا على ذلك، نفذت ...").
-_MOTIVE = re.compile(r"(?:ردا|رد|انتقاما|ثارا)\s+(?:علي\s+|ل)(?:(?!ذلك|هذا|هذه|تلك)[^\s,،.]+\s+)?$")
+_MOTIVE = re.compile(r"(?:ردا|رد|انتقاما|ثارا)\s+(?:علي\s+|ل)(?!ذلك|هذا|هذه|تلك)[^,،.;]*$")
 _LAUNCH_VERB = re.compile(r"[وف]?اطلق")
 _FOILED = re.compile(
     r"(?:^|\s)[وب]?(?:احباط|احبطت|احبط|يحبط|تحبط)\s+(?:\S+\s+)?محاول|(?:^|\s)[وب]?(?:تفكيك|ابطال|فككت|فكك|ابطلت)\s+"
@@ -569,7 +569,7 @@ def _negated(folded: str, lex: Lexicon) -> bool:
     if _FOILED.search(folded) and not _HAPPENED.search(folded):
         # "إحباط 3 محاولات لاستهداف المطار", "تفكيك عبوة ناسفة": a plot stopped before it struck.
         return True
-    return any(not _MOTIVE.search(folded, max(0, m.start() - 40), m.start()) for m in lex.negative.finditer(folded))
+    return any(not _MOTIVE.search(folded, max(0, m.start() - 60), m.start()) for m in lex.negative.finditer(folded))
 
 
 def _statement_events(
