@@ -482,3 +482,9 @@ def test_the_whole_motive_phrase_is_the_motive_and_the_quds_force_is_a_us_strike
             "قائد فيلق القدس.")
     assert [e.place for e in _events(text)] == ["ain-al-asad"]
     assert _events("عنوان\nوكانت إيران ردت على استهداف واشنطن لقائد فيلق القدس قرب مطار بغداد الدولي.") == []
+
+
+def test_the_night_between_two_days_is_dated_by_the_second():
+    text = ("عنوان\nسقط صاروخ في الليلة الفاصلة بين أمس الإثنين واليوم الثلاثاء 19 مايو 2020 في محيط السفارة "
+            "الأمريكية وسط بغداد.")
+    assert [e.date for e in _events(text, published=date(2020, 5, 19))] == [date(2020, 5, 19)]

@@ -503,7 +503,8 @@ class _Grammar:
 
         def resolve(ref: date | None) -> DateRange:
             second = _weekday_date(wd2, mark, ref)
-            return DateRange(second - timedelta(days=1), second - timedelta(days=1), second, "approximate")
+            # "ليل الأربعاء الخميس": both days, the second (after midnight, when such attacks mostly fall) best.
+            return DateRange(second, second - timedelta(days=1), second, "approximate")
 
         return self._hit(m, "relative", resolve, future=mark == "future", widen=True)
 

@@ -97,6 +97,7 @@ _FOILED = re.compile(
 )
 # ... unless something was shot down, intercepted, fell or went off.
 _HAPPENED = re.compile(r"اسقاط|اسقطت|اسقط|اعتراض|اعترضت|سقط|سقوط|انفجر|انفجار|اصاب")
+_NIGHT_BETWEEN = re.compile(r"(?:^|\s)(?:في\s+)?(?:الليله|ليله|ليل)\s+(?:الفاصله|الفاصلي|الواقعه)?\s*بين(?:\s|$)")
 _BLAST = re.compile(r"(?:^|\s)[وف]?(?:ال)?انفجار|(?:^|\s)[وف]?انفجر")
 _LANDMARKED_TARGETS = frozenset({"base", "airport"})
 
@@ -448,6 +449,12 @@ def _stated_date(statement: Statement, ctx: _Context) -> DateRange | None:
     # The day an attack was announced bounds it only when nothing dates the attack itself.
     mentions = [m for role, m in mentions if role == "attack"] or [m for _, m in mentions]
     days = [m.range for m in mentions if not m.future and m.range.precision == "day" and m.range.date]
+    if len(days) == 2 and _NIGHT_BETWEEN.search(ctx.folded.slice(statement.start, statement.end)):
+        first, second = sorted(r.date for r in days)
+        if (second - first).days == 1:
+            # "في الليلة الفاصلة بين أمس الإثنين واليوم الثلاثاء": after midnight, on the second day (as "ليل
+            # الأربعاء الخميس" is read).
+            return max(days, key=lambda r: r.date)
     if len(days) > 1:
         # "announced today that ... last night": an attack is reported after it happens.
         return min(days, key=lambda r: r.date)
