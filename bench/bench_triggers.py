@@ -48,19 +48,22 @@ _WORD = re.compile(r"\w+")
 
 
 class TokenMatcher:
-    """A pattern-like object: .search(text) is truthy when a token's key is an attack key."""
+    """A pattern-like object: .search(text) is truthy when a token's key is an attack key; .finditer yields each."""
 
     def __init__(self, key, keys: set[str]):
         self.key, self.keys, self.cache = key, keys, {}
 
     def search(self, text: str, *_):
+        return next(self.finditer(text), None)
+
+    def finditer(self, text: str, *_):
+        """Every token whose key is an attack key, as matches (the extractor looks at each attack word)."""
         for m in _WORD.finditer(text):
             word = m.group()
             if word not in self.cache:
                 self.cache[word] = self.key(word)
             if self.cache[word] in self.keys:
-                return m
-        return None
+                yield m
 
 
 def _stem_words() -> list[str]:
