@@ -6,10 +6,17 @@ replica and a PostgreSQL restart under the same load.
 subprocess (its own PostgreSQL in a temporary --data folder, 2 replicas, nginx on a free loopback port) and runs
 three bounded phases of `--seconds` each:
 
-- load: `--readers` reader sessions through nginx (headless Chromium contexts, each its own cookie, from two
-  browser processes), each opening shared links and changing a filter through the URL (push_url); meanwhile 4
-  `rasd ingest` loops on overlapping subsets of tests/data/realworld/ write to the same PostgreSQL, and 2 editors
-  loop `rasd review verify` / `reject` on events from `rasd review list`;
+- load: `--readers` reader sessions through nginx, each its own cookie, each opening shared links and changing
+  a filter through the URL; meanwhile 4 `rasd ingest` loops on overlapping subsets of tests/data/realworld/
+  write to the same PostgreSQL, and 2 editors loop `rasd review verify` / `reject` on events from
+  `rasd review list`. `--browser-readers` of the sessions (default 4) are headless Chromium contexts (from two
+  browser processes; a filter change is history.pushState + popstate, as push_url does); the others are
+  protocol sessions (bench/stream_reader.py): the page's GET through nginx, then the WebSocket and the
+  `rerun_script` messages the Streamlit frontend sends for the same link and the same filter change, read until
+  `script_finished`. Each is a real server session; it only skips laying out and painting the page. On 2
+  cores, 20 Chromium tabs cost the machine several times the CPU of both replicas (measured: 80 % of the
+  bench's CPU against 7 % for the replicas), so an all-Chromium run measures Chromium. Both kinds are reported
+  apart;
 - kill-replica: the same, and a third of the way in one replica is killed with SIGKILL: the other replica's
   sessions must go on answering, the killed one's readers reload through nginx (sent to the live replica) and
   run_cluster.py must start the replica again;
@@ -17,11 +24,12 @@ three bounded phases of `--seconds` each:
   while the server is away but never a traceback, and every session answers again afterwards; ingests and
   decisions that failed meanwhile are retried by their loops.
 
-Each page answer is timed from the navigation to its title settled. An error is a page without its title, with a
-`.rasd-error` box or a traceback, or a failed CLI exit — outside the fault's window, where a failure is counted
-as "hit by the fault" instead (a traceback never is). Afterwards the store is checked: every article stored once,
-as many events as one ingest of the same files into a fresh database, every decision that returned 0 in the audit
-trail and each decided event in the state of its last decision. Exit 0 only with no error and every check passed.
+Each page answer is timed from the navigation to its title settled (a Chromium tab), or from the GET or the rerun
+message to `script_finished` (a protocol session). An error is a page without its title (an h1 in the main
+area), with a `.rasd-error` box or a traceback, or a failed CLI exit — outside the fault's window, where a
+failure is counted as "hit by the fault" instead (a traceback never is). Afterwards the store is checked: every
+article stored once, as many events as one ingest of the same files into a fresh database, every decision that
+returned 0 in the audit trail and each decided event in the state of its last decision. Exit 0 only with no error and every check passed.
 Loopback only; nothing leaves the machine.
 """
 
@@ -56,14 +64,20 @@ from e2e_support import (  # noqa: E402
 )
 from playwright.async_api import Browser, Page, async_playwright  # noqa: E402
 from playwright.async_api import Error as PlaywrightError  # noqa: E402
+from websockets.exceptions import WebSocketException  # noqa: E402
 
 import run_cluster  # noqa: E402  (scripts/run_cluster.py: its helpers and constants)
+from stream_reader import ProtocolError, StreamSession  # noqa: E402
 
 SCRIPT = ROOT / "scripts" / "run_cluster.py"
 REALWORLD = ROOT / "tests" / "data" / "realworld"
 SEEDS = ROOT / "seeds"
 REPLICAS = 2
-BROWSERS = 2
+BROWSERS = 2  # Chromium processes the browser readers' contexts are spread over
+# Of the --readers sessions, this many are headless Chromium tabs (the browser path: the frontend, the map's
+# iframe, the WebSocket as the browser opens it); the others speak Streamlit's protocol (bench/stream_reader.py).
+BROWSER_READERS = 4
+KINDS = ("browser", "protocol")
 WRITERS = 4
 EDITORS = ("editor-one", "editor-two")
 EDITOR_PASSWORD = "bench-cluster-password-1"  # a throwaway editors file in the temporary folder
@@ -200,6 +214,7 @@ class Answer:
     seconds: float
     outcome: str  # "ok", "error box", "traceback", "no title", "failed: ..."
     replica: str
+    kind: str = "browser"  # "browser" (a Chromium tab) or "protocol" (a StreamSession)
 
 
 @dataclass
@@ -208,6 +223,9 @@ class Phase:
 
     name: str
     sessions: int
+    browser_sessions: int = 0  # sessions 0 .. browser_sessions - 1 are Chromium tabs
+    began: float = 0.0
+    ended: float = 0.0  # the writer and editor loops all done
     answers: list[Answer] = field(default_factory=list)
     writes_ok: int = 0
     writes_failed: list[tuple[float, str]] = field(default_factory=list)
@@ -282,16 +300,52 @@ async def timed(page: Page, session: int, path: str, how: str, base: str, replic
     except PlaywrightError as e:
         if outcome == "ok":
             outcome = f"failed: {str(e).splitlines()[0][:100]}"
-    return Answer(session, path, how, began, seconds, outcome, replica[0])
+    return Answer(session, path, how, began, seconds, outcome, replica[0], "browser")
 
 
-async def reader(session: int, browser: Browser, base: str, phase: Phase, deadline: float) -> None:
-    """One reader: its own context (cookie), opening links and changing their filter until the deadline, then
-    on until it has answered once after the fault (if any) ended."""
-    context = await browser.new_context(viewport=VIEWPORT)
-    page = await context.new_page()
-    await page.route(NOT_LOCAL, lambda route: route.abort())  # loopback only
-    replica = [""]
+async def timed_stream(client: StreamSession, session: int, path: str, how: str) -> Answer:
+    """The same answer at the protocol level: from the GET (open) or the rerun (filter) to script_finished, and
+    what the run put on the page (stream_reader.Shown)."""
+    began = time.monotonic()
+    outcome, shown = "ok", None
+    try:
+        shown = await (client.open if how == "open" else client.filter)(path, PAGE_TIMEOUT_S)
+    except asyncio.TimeoutError:
+        outcome = f"failed: no script_finished in {PAGE_TIMEOUT_S:.0f} s"
+    except (OSError, WebSocketException, ProtocolError) as e:
+        outcome = f"failed: {type(e).__name__}: {str(e).splitlines()[0][:100] if str(e) else ''}"
+    seconds = time.monotonic() - began
+    if shown is not None:
+        if shown.traceback:
+            outcome = "traceback"
+        elif shown.error:
+            outcome = "error box"
+        elif not shown.title:
+            outcome = "no title"
+    return Answer(session, path, how, began, seconds, outcome, client.replica, "protocol")
+
+
+async def reader(session: int, browser: Browser | None, base: str, phase: Phase, deadline: float) -> None:
+    """One reader: its own cookie (a Chromium context, or a StreamSession when browser is None), opening links
+    and changing their filter until the deadline, then on until it has answered once after the fault (if any)
+    ended."""
+    if browser is not None:
+        context = await browser.new_context(viewport=VIEWPORT)
+        page = await context.new_page()
+        await page.route(NOT_LOCAL, lambda route: route.abort())  # loopback only
+        replica = [""]
+
+        def answer(path: str, how: str):  # noqa: ANN202
+            return timed(page, session, path, how, base, replica)
+
+        close = context.close
+    else:
+        client = StreamSession(base)
+
+        def answer(path: str, how: str):  # noqa: ANN202
+            return timed_stream(client, session, path, how)
+
+        close = client.close
     step = session
     try:
         while True:
@@ -303,14 +357,14 @@ async def reader(session: int, browser: Browser, base: str, phase: Phase, deadli
                 return
             link = LINKS[step % len(LINKS)]
             step += 1
-            opened = await timed(page, session, link, "open", base, replica)
+            opened = await answer(link, "open")
             phase.answers.append(opened)
             if opened.outcome == "ok" and time.monotonic() < deadline:
-                phase.answers.append(await timed(page, session, FILTERS[link], "filter", base, replica))
+                phase.answers.append(await answer(FILTERS[link], "filter"))
             elif opened.outcome != "ok":
                 await asyncio.sleep(RETRY_PAUSE_S)  # then reload: through nginx, to a live replica
     finally:
-        await context.close()
+        await close()
 
 
 def overlapping_subsets(files: list[Path], writers: int) -> list[list[Path]]:
@@ -420,10 +474,11 @@ def restart_postgres(cluster: Cluster, phase: Phase) -> None:
 
 async def run_phase(name: str, browsers: list[Browser], cluster: Cluster, users: Path, files: list[Path],
                     args: argparse.Namespace, rng: random.Random) -> Phase:
-    phase = Phase(name, sessions=args.readers, files={f.name for f in files})
-    log(f"phase {name}: {args.readers} readers, {WRITERS} writers on {len(files)} files, {len(EDITORS)} editors, "
-        f"{args.seconds:.0f} s")
-    began = time.monotonic()
+    phase = Phase(name, sessions=args.readers, browser_sessions=args.browser_readers, files={f.name for f in files})
+    log(f"phase {name}: {args.readers} readers ({args.browser_readers} Chromium tabs, "
+        f"{args.readers - args.browser_readers} protocol sessions), {WRITERS} writers on {len(files)} files, "
+        f"{len(EDITORS)} editors, {args.seconds:.0f} s")
+    began = phase.began = time.monotonic()
     deadline = began + args.seconds
     stop, lock = threading.Event(), threading.Lock()
     threads = [threading.Thread(target=writer_loop, args=(phase, subset, cluster.db, stop, lock), daemon=True)
@@ -433,7 +488,9 @@ async def run_phase(name: str, browsers: list[Browser], cluster: Cluster, users:
                 for editor in EDITORS]
     for thread in threads:
         thread.start()
-    readers = [asyncio.create_task(reader(n, browsers[n % len(browsers)], cluster.url, phase, deadline))
+    # Sessions 0 .. browser_readers - 1 are the Chromium tabs (they start on different links: step = session).
+    readers = [asyncio.create_task(reader(n, browsers[n % len(browsers)] if n < args.browser_readers else None,
+                                          cluster.url, phase, deadline))
                for n in range(args.readers)]
     fault = {"kill-replica": kill_replica, "restart-postgres": restart_postgres}.get(name)
     if fault is not None:
@@ -444,6 +501,7 @@ async def run_phase(name: str, browsers: list[Browser], cluster: Cluster, users:
     await asyncio.gather(*readers)
     for thread in threads:
         await asyncio.to_thread(thread.join, CLI_TIMEOUT_S * (WRITE_RETRIES_AFTER + 2))
+    phase.ended = time.monotonic()
     if cluster.process.poll() is not None:
         phase.problems.append(f"run_cluster.py exited with {cluster.process.returncode}")
     return phase
@@ -459,6 +517,10 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]
 
 
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
 def summarise(phase: Phase) -> dict:
     """The phase's row: answers and their seconds, errors, what the fault hit, writes and decisions."""
     victims = phase.victims()
@@ -472,6 +534,20 @@ def summarise(phase: Phase) -> dict:
     decide_retried = [f for f in phase.decide_failed if in_window(f[0])]
     decide_errors = [f for f in phase.decide_failed if not in_window(f[0])]
     seconds = [a.seconds for a in ok]
+    error_ids, hit_ids = {id(a) for a in errors}, {id(a) for a in hit}
+    by_kind = {}
+    for kind in KINDS:
+        mine = [a for a in phase.answers if a.kind == kind]
+        took = [a.seconds for a in mine if a.outcome == "ok"]
+        by_kind[kind] = {
+            "sessions": phase.browser_sessions if kind == "browser" else phase.sessions - phase.browser_sessions,
+            "answers": len(mine), "ok": len(took), "p50_s": median(took), "p95_s": percentile(took, 0.95),
+            "max_s": max(took) if took else None,
+            "open_p50_s": median([a.seconds for a in mine if a.outcome == "ok" and a.how == "open"]),
+            "filter_p50_s": median([a.seconds for a in mine if a.outcome == "ok" and a.how == "filter"]),
+            "errors": sum(id(a) in error_ids for a in mine), "hit_by_fault": sum(id(a) in hit_ids for a in mine),
+        }
+    minutes = max(phase.ended - phase.began, 1e-9) / 60
     problems = list(phase.problems)
     if phase.fault_end is not None:
         after = {a.session for a in ok if a.started > phase.fault_end + FAULT_GRACE_S}
@@ -480,18 +556,22 @@ def summarise(phase: Phase) -> dict:
             problems.append(f"{len(silent)} sessions never answered after the fault: {silent[:10]}")
     if phase.name == "kill-replica":
         others = {a.session for a in ok if a.session not in victims and phase.in_fault(a.started, a.seconds)}
+        # Page loads only: a load's replica is the one that answered its GET, while a filter change keeps the
+        # label of its page's load (a Chromium tab's frontend reconnects its WebSocket on its own, unseen).
         moved = Counter(a.replica.rsplit(",", 1)[-1].strip() for a in ok
-                        if a.session in victims and phase.fault_start is not None
+                        if a.session in victims and a.how == "open" and phase.fault_start is not None
                         and phase.fault_start < a.started < (phase.back or 0))
         phase.fault_note += (f"; {len(victims)} sessions were on {phase.victim}; {len(others)} sessions of the "
                              f"other replica answered during the fault; while it was down the killed replica's "
-                             f"sessions were answered by {dict(moved) or 'nobody'}")
+                             f"sessions' page loads were answered by {dict(moved) or 'nobody'}")
         if not others:
             problems.append("no session of the live replica answered while the other was down")
     if phase.writers_unfinished:
         problems.append(f"{phase.writers_unfinished} writer loops ended on a failed ingest")
     return {
         "phase": phase.name, "sessions": phase.sessions, "answers": len(phase.answers), "ok": len(ok),
+        "by_kind": by_kind, "write_seconds": phase.ended - phase.began,
+        "writes_per_min": phase.writes_ok / minutes, "decisions_per_min": len(phase.decisions) / minutes,
         "p50_s": statistics.median(seconds) if seconds else None, "p95_s": percentile(seconds, 0.95),
         "max_s": max(seconds) if seconds else None,
         "errors": len(errors) + len(write_errors) + len(decide_errors),
@@ -557,6 +637,12 @@ def fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
+def table(lines: list[tuple[str, ...]]) -> None:
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
+    for line in lines:
+        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
+
+
 def print_report(rows: list[dict], checks: list[dict]) -> None:
     header = ("phase", "sessions", "page answers", "p50 s", "p95 s", "max s", "errors", "hit by fault",
               "writes ok / failed+retried", "decisions ok / failed+retried")
@@ -566,9 +652,24 @@ def print_report(rows: list[dict], checks: list[dict]) -> None:
                       fmt(r["max_s"]), str(r["errors"]), str(sum(r["hit_by_fault"].values())),
                       f"{r['writes_ok']} / {r['writes_failed_retried']}",
                       f"{r['decisions_ok']} / {r['decisions_failed_retried']}"))
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    for line in lines:
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
+    table(lines)
+    print()
+    # The two kinds of reader apart: a Chromium tab's answer includes the frontend's own work (loading its
+    # scripts, laying out and painting the page), a protocol session's is the server's answer through nginx.
+    lines = [("phase", "readers", "sessions", "page answers", "p50 s", "p95 s", "max s", "open p50 s",
+              "filter p50 s", "errors", "hit by fault")]
+    for r in rows:
+        for kind, k in r["by_kind"].items():
+            if k["sessions"]:
+                lines.append((r["phase"], kind, str(k["sessions"]), str(k["answers"]), fmt(k["p50_s"]),
+                              fmt(k["p95_s"]), fmt(k["max_s"]), fmt(k["open_p50_s"]), fmt(k["filter_p50_s"]),
+                              str(k["errors"]), str(k["hit_by_fault"])))
+    table(lines)
+    print()
+    for r in rows:
+        print(f"{r['phase']}: writes: {r['writes_ok']} ingest runs ok in {r['write_seconds']:.0f} s "
+              f"({r['writes_per_min']:.1f}/min over {WRITERS} loops), {r['decisions_ok']} decisions "
+              f"({r['decisions_per_min']:.1f}/min over {len(EDITORS)} editors)")
     print()
     for r in rows:
         notes = [f"fault: {r['fault']}"] if r["fault"] else []
@@ -598,7 +699,7 @@ async def bench(cluster: Cluster, users: Path, args: argparse.Namespace) -> list
     phases = []
     async with async_playwright() as playwright:
         browsers = [await playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
-                    for _ in range(BROWSERS)]
+                    for _ in range(min(BROWSERS, args.browser_readers))]
         try:
             for number, name in enumerate(PHASES):
                 # Each phase writes its own third of the articles (and some again), so every phase has new writes.
@@ -614,14 +715,20 @@ async def bench(cluster: Cluster, users: Path, args: argparse.Namespace) -> list
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--readers", type=int, default=20, help="concurrent reader sessions (default 20)")
+    parser.add_argument("--browser-readers", type=int, default=BROWSER_READERS,
+                        help=f"how many of them are headless Chromium tabs; the others speak Streamlit's protocol "
+                             f"(default {BROWSER_READERS})")
     parser.add_argument("--seconds", type=float, default=30.0, help="seconds per phase (default 30)")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not 0 <= args.browser_readers <= args.readers:
+        parser.error("--browser-readers must be between 0 and --readers")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    if not CHROMIUM.is_file():
+    if args.browser_readers and not CHROMIUM.is_file():
         raise SystemExit(f"{CHROMIUM} is missing: run `make chromium`")
     work = Path(tempfile.mkdtemp(prefix="rasd-bench-cluster-"))
     work.chmod(0o755)  # the postgres system user must reach DATA/pg

@@ -95,6 +95,25 @@ def test_changes_counts_write_transactions_only(seeded, seed_articles, editors):
     assert seeded.changes() == first + 2
 
 
+def test_changes_sees_other_writers_and_outlives_dropped_connections(new_db, seed_articles, editors):
+    """The change counter is read on a kept connection (PostgreSQL): it still sees every write committed by
+    another store at once, and a kept connection the server dropped (a restart) is replaced, not an error."""
+    import psycopg
+
+    url = new_db(POSTGRESQL)
+    reader, writer = Store(url), Store(url)
+    writer.ingest(seed_articles[:3])
+    first = reader.changes()
+    assert reader.changes() == first
+    Review(writer).verify(writer.events()[0].id, by=editors[0])
+    assert reader.changes() == first + 1
+    with psycopg.connect(url, autocommit=True) as admin:
+        dropped = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                " WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+    assert dropped >= 1  # the reader's kept connection
+    assert reader.changes() == first + 1
+
+
 def test_search_columns_follow_every_write(seeded, seed_articles, editors):
     alice, bob = editors
     _search_columns_agree(seeded)

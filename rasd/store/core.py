@@ -213,8 +213,8 @@ class Store:
 
     def changes(self) -> int:
         """The change counter: raised by every write transaction (ingest, rebuild, bulk load, review decision)."""
-        with self._connect() as conn:
-            return int(conn.execute("SELECT changes FROM store_state WHERE id = 1").fetchone()[0])
+        # Read on every page run, several times (rasd.ui.data.current_stamp): on a kept connection.
+        return int(self._engine.read_kept("SELECT changes FROM store_state WHERE id = 1")[0][0])
 
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """The rows of one read-only query written with `?` placeholders (on either engine); writes are refused."""

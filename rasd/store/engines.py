@@ -54,6 +54,10 @@ class Engine(Protocol):
     def connect(self, *, read_only: bool = False) -> AbstractContextManager[Connection]:
         """A new connection (one per call: the app reads from several threads); errors become StoreError."""
 
+    def read_kept(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one small read-only query, on a connection kept for the next call where opening one costs
+        (PostgreSQL); read on every page run (Store.changes)."""
+
     def transaction(self, conn: Connection) -> AbstractContextManager[Connection]:
         """A write transaction holding the store's write lock until it commits (rolled back on any error)."""
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -16,6 +17,8 @@ from rasd.store.engines import POSTGRESQL
 # The key of the store's write lock (pg_advisory_xact_lock): "rasd" in ASCII. Advisory locks are per database.
 WRITE_LOCK_KEY = 0x72617364
 CONNECT_TIMEOUT = 10
+# Idle connections a store keeps for read_kept (per Store object, so per replica process and database).
+KEPT_IDLE = 4
 
 # A `?` outside quotes and comments is a placeholder; quoted text and comments are copied as they are.
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|\?|%", re.S)
@@ -80,6 +83,9 @@ class PostgresEngine:
     name: str = POSTGRESQL
     # No rowid: the reading order is spelled out (the table's text columns compare bytewise, as in SQLite).
     event_order: str = "ORDER BY (coalesce(date, date_earliest) IS NULL), coalesce(date, date_earliest), id"
+    # read_kept's idle connections (shared by the threads of one process; a connection serves one at a time).
+    _kept: list[Any] = field(default_factory=list, init=False, repr=False, compare=False)
+    _kept_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -101,6 +107,17 @@ class PostgresEngine:
     def connect(self, *, read_only: bool = False) -> Iterator[PgConnection]:
         import psycopg
 
+        raw = self._open(read_only=read_only)
+        try:
+            yield PgConnection(raw)
+        except psycopg.Error as e:
+            raise StoreError(f"{self.label}: database error ({_first_line(e)})") from e
+        finally:
+            raw.close()
+
+    def _open(self, *, read_only: bool) -> Any:
+        import psycopg
+
         try:
             raw = psycopg.connect(self.location, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
         except psycopg.Error as e:
@@ -110,11 +127,42 @@ class PostgresEngine:
             raw.execute(f"SET lock_timeout = {int(self.busy_timeout * 1000)}")
             if read_only:
                 raw.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-            yield PgConnection(raw)
         except psycopg.Error as e:
-            raise StoreError(f"{self.label}: database error ({_first_line(e)})") from e
-        finally:
             raw.close()
+            raise StoreError(f"{self.label}: database error ({_first_line(e)})") from e
+        return raw
+
+    def read_kept(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one small read-only query on a kept connection (autocommit: it sees every committed write).
+
+        A new connection costs a server process and a SCRAM sign-in (about 8 ms, half of it the client's CPU);
+        the app reads the change counter several times on every page run (Store.changes), which a kept
+        connection answers in a fraction of a millisecond. A kept connection the server dropped meanwhile (a
+        restart) fails on its first use: it is thrown away and the query runs again on another, so only a server
+        that is down now is an error.
+        """
+        import psycopg
+
+        while True:
+            with self._kept_lock:
+                raw = self._kept.pop() if self._kept else None
+            kept = raw is not None
+            if raw is None:
+                raw = self._open(read_only=True)
+            try:
+                rows = [tuple(row) for row in raw.execute(to_pyformat(sql), tuple(params)).fetchall()]
+            except psycopg.Error as e:
+                raw.close()
+                if kept and isinstance(e, psycopg.OperationalError):
+                    continue  # dropped by the server since it was kept: try the next one, at last a new one
+                raise StoreError(f"{self.label}: database error ({_first_line(e)})") from e
+            with self._kept_lock:
+                if len(self._kept) < KEPT_IDLE:
+                    self._kept.append(raw)
+                    raw = None
+            if raw is not None:
+                raw.close()
+            return rows
 
     @contextmanager
     def transaction(self, conn: PgConnection) -> Iterator[PgConnection]:

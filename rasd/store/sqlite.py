@@ -55,6 +55,11 @@ class SQLiteEngine:
         finally:
             conn.close()
 
+    def read_kept(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        # Opening a file costs little: a new connection, as every read.
+        with self.connect(read_only=True) as conn:
+            return [tuple(row) for row in conn.execute(sql, tuple(params)).fetchall()]
+
     @contextmanager
     def transaction(self, conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         # IMMEDIATE takes the write lock now, so two writers never both read and then both write.
