@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Dialog, FrameLocator, Page, Playwright, Route
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -298,6 +299,13 @@ _ALWAYS_MARKUP = frozenset({"img", "picture", "iframe", "video", "audio", "objec
 _MARKUP_CLASSES = ("katex", "stMarkdownColoredText", "stMarkdownColoredBackground", "stMarkdownBadge")
 
 
+def ids_by_pos(db: Path) -> dict[int, str]:
+    """Every event's id (rejected ones too) by its events.pos number, the number the map's markers carry."""
+    from rasd.store import Store
+
+    return dict(Store(db, create=False).read("SELECT pos, id FROM events"))
+
+
 def copy_db(source: Path, target: Path) -> Path:
     """A copy of a SQLite store with its WAL and shared-memory files, for a test to change."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -403,13 +411,37 @@ TITLED = f"() => ({SETTLED})() && !!document.querySelector('[data-testid=\"stMai
 SETTLE_MS = 120
 
 
-def push_url(page: Page, path: str, *, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
-    """Open path (with its query) in the same session, and wait until the rerun it starts has finished."""
+def push_url(page: Page, path: str, *, title: str | None = None, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
+    """Open path (with its query) in the same session, and wait until the rerun it starts has finished (and, when
+    the path opens another page, until that page's title is shown)."""
     page.evaluate(PUSH_URL, path)
     page.wait_for_function(f"() => window.__rasdRan && ({SETTLED})()", timeout=timeout_ms)
     page.wait_for_timeout(SETTLE_MS)
     # Every page has a title; a frame between two runs can be settled and still empty (seen once in CI).
     page.wait_for_function(TITLED, timeout=timeout_ms)
+    if title is not None:
+        wait_for_title(page, title, timeout_ms=timeout_ms)
+
+
+# The first title of the main area is the one given, and the page settled.
+TITLE_IS = f"""title => ({SETTLED})() && (() => {{
+    const h = document.querySelector('[data-testid="stMain"] h1');
+    return !!h && h.textContent.trim() === title;
+}})()"""
+
+
+def wait_for_title(page: Page, title: str, *, timeout_ms: int = RUN_TIMEOUT_MS) -> bool:
+    """Wait until the page settles under the given title; False when it does not (the caller's check says what is shown).
+
+    A run that replaces one page by another can be seen settled for a moment before it starts, with the old
+    page's title still on screen (the map page draws its title after the map).
+    """
+    try:
+        page.wait_for_function(TITLE_IS, arg=title, timeout=timeout_ms)
+    except PlaywrightTimeoutError:
+        return False
+    page.wait_for_timeout(SETTLE_MS)
+    return True
 
 
 def open_settled(page: Page, url: str, *, timeout_ms: int = RUN_TIMEOUT_MS) -> None:

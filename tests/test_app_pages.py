@@ -124,13 +124,18 @@ def html_texts(at: AppTest) -> list[str]:
     return [parse_html(h.value).text() for h in at.html]
 
 
-def map_event_ids(at: AppTest) -> list[str]:
-    """The event ids in the map payload st_folium would draw (rows end with the event id)."""
+def map_numbers(at: AppTest) -> list[int]:
+    """The events.pos numbers in the map payload st_folium would draw (the browser gets no event ids)."""
     (element,) = at.get("component_instance")
     script = json.loads(element.proto.json_args)["script"]
     at_payload = script.index('{"places":')
     payload, _ = json.JSONDecoder().raw_decode(script, at_payload)
-    return [row[PAYLOAD_ROW.index("id")] for row in payload["rows"]]
+    return [row[PAYLOAD_ROW.index("pos")] for row in payload["rows"]]
+
+
+def ids_by_pos(db: Path) -> dict[int, str]:
+    """Every event's id by its events.pos number."""
+    return dict(Store(db, create=False).read("SELECT pos, id FROM events"))
 
 
 # The pages.
@@ -297,7 +302,35 @@ def test_the_map_draws_exactly_the_filtered_events(use_db: Path, events: pd.Data
     assert_clean(at)
     expected = shown(events, params)
     located = expected[expected["lat"].notna() & expected["lon"].notna()]
-    assert sorted(map_event_ids(at)) == sorted(located["id"])
+    ids = ids_by_pos(use_db)
+    assert sorted(ids[n] for n in map_numbers(at)) == sorted(located["id"])
+
+
+def test_a_marker_click_selects_its_event_by_number(use_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """st_folium returns the clicked marker's tooltip text, ending in its number: the URL gets the event's id."""
+    import streamlit_folium
+
+    at = open_page("map")
+    number = map_numbers(at)[3]
+    event_id = ids_by_pos(use_db)[number]
+    drawn = streamlit_folium.st_folium
+    clicked = {"last_object_clicked_tooltip": f"2022-01-04 · Drone · Somewhere#{number}"}
+
+    def click(*args, **kwargs):
+        drawn(*args, **kwargs)
+        return clicked
+
+    # What the component would send back after a click (AppTest runs no browser); the page imports it on each run.
+    monkeypatch.setattr(streamlit_folium, "st_folium", click)
+    at.run()
+    assert_clean(at)
+    assert at.query_params["event"] == event_id
+    assert t("event.details", "en") in [h.value for h in at.subheader]
+    # A number no public event has selects nothing.
+    clicked = {"last_object_clicked_tooltip": "Somewhere#999999999"}
+    at = open_page("map")
+    assert_clean(at)
+    assert "event" not in at.query_params
 
 
 def test_a_selected_event_shows_its_record_with_arabic_evidence(use_db: Path, events: pd.DataFrame) -> None:

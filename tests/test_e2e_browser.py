@@ -35,6 +35,7 @@ from e2e_support import (
     ROOT,
     OfflineGuard,
     StreamlitServer,
+    ids_by_pos,
     ingest,
     injection_report,
     markup_from,
@@ -45,6 +46,7 @@ from e2e_support import (
     start_streamlit,
     wait_for_markers,
     wait_for_run,
+    wait_for_title,
     watched,
     write_hostile_folder,
 )
@@ -67,16 +69,15 @@ STACKED = {"weapon": "rocket"}
 CLICK_TIMEOUT_MS = 20_000
 MAX_CLUSTER_CLICKS = 6
 ARABIC = re.compile("[\u0600-\u06ff]")
-EVENT_REF = re.compile(r"#([0-9a-f]{6,40})\s*$")
 
-# Event ids of the markers in the map's cluster layers (each marker carries its payload row; the id is field 5, see
-# rasd.views.mapview.PAYLOAD_ROW).
-DRAWN_IDS = """() => {
+# The events.pos numbers of the markers in the map's cluster layers (each marker carries its payload row; the number
+# is field 5, see rasd.views.mapview.PAYLOAD_ROW): the browser never gets event ids.
+DRAWN_NUMBERS = """() => {
     const groups = [];
     for (const key of Object.keys(window)) {
         try { if (window[key] instanceof L.MarkerClusterGroup) { groups.push(window[key]); } } catch (e) {}
     }
-    return groups.flatMap(g => g.getLayers().map(m => m.rasdRow ? String(m.rasdRow[5]) : null));
+    return groups.flatMap(g => g.getLayers().map(m => m.rasdRow ? m.rasdRow[5] : null));
 }"""
 # Events a person sees: single markers plus the number written on each cluster.
 VISIBLE_COUNT = """() => {
@@ -266,7 +267,7 @@ def _no_error_box(tab: Tab, lang: str = "en") -> None:
     assert t("error.title", lang) not in text, text[:2000]
 
 
-def test_shared_link_draws_exactly_the_matching_events(tab: Tab, e2e_events: pd.DataFrame) -> None:
+def test_shared_link_draws_exactly_the_matching_events(tab: Tab, e2e_db: Path, e2e_events: pd.DataFrame) -> None:
     """/map?start&end&weapon: the map draws offline, with exactly the filtered events, and says what it shows."""
     filters, shown = _expected(SHARED, e2e_events)
     located = _located(shown)
@@ -276,7 +277,8 @@ def test_shared_link_draws_exactly_the_matching_events(tab: Tab, e2e_events: pd.
 
     frame = tab.map()
     assert frame.evaluate("typeof L === 'object' && typeof L.markerClusterGroup === 'function'")
-    assert sorted(frame.evaluate(DRAWN_IDS)) == sorted(located["id"])
+    ids = ids_by_pos(e2e_db)
+    assert sorted(ids[n] for n in frame.evaluate(DRAWN_NUMBERS)) == sorted(located["id"])
     assert _visible_count(tab) == len(located)
     assert tab.guard.aborted == [], "the map needed the internet"
     assert filters.describe(len(shown), lang="en") in tab.main_text()
@@ -294,16 +296,13 @@ def test_marker_click_shows_the_event_and_puts_it_in_the_url(tab: Tab, e2e_db: P
 
     popup, cluster_clicks = _click_a_marker(tab)
     assert cluster_clicks >= 1, "events on one spot must be clustered"
-    match = EVENT_REF.search(popup)
-    assert match, popup
-    event_id = match.group(1)
+    # The marker carries the event's number; the server puts the event's id in the URL.
+    tab.page.wait_for_function("() => !!new URLSearchParams(location.search).get('event')", timeout=CLICK_TIMEOUT_MS)
+    wait_for_run(tab.page)
+    (event_id,) = tab.query()["event"]
     assert event_id in set(shown["id"])
     row = shown.loc[shown["id"] == event_id].iloc[0]
-    assert label("weapon", row["weapon"], "en") in popup
-
-    tab.page.wait_for_function("id => new URLSearchParams(location.search).get('event') === id", arg=event_id,
-                               timeout=CLICK_TIMEOUT_MS)
-    wait_for_run(tab.page)
+    assert label("weapon", row["weapon"], "en") in popup and "#" not in popup, popup
     assert {k: v for k, v in tab.query().items() if k != "event"} == {k: [v] for k, v in STACKED.items()}
 
     event = Store(e2e_db, create=False).event(event_id)
@@ -377,7 +376,7 @@ def test_hostile_article_is_shown_as_text_everywhere(tab: Tab, hostile_event: pd
     frame.locator(".leaflet-marker-pane .rasd-icon").first.click()
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(state="visible", timeout=CLICK_TIMEOUT_MS)
-    assert EVENT_REF.search(popup.inner_text())
+    assert " \u00b7 " in popup.inner_text()
     reports = injection_report(tab.page)
     assert any("streamlit_folium" in r["frame"] for r in reports), reports
     assert all(r["xss"] is None and r["imgs"] == r["scripts"] == r["handlers"] == 0 for r in reports), reports
@@ -495,6 +494,7 @@ ARTICLE_URLS = frozenset(a.url for a in hostile.hostile_articles() if safe_url(a
 def _check_hostile_page(tab: Tab, *, page: str, lang: str, expect: list[str], values: list[str],
                         where: str) -> None:
     """No blank page, no markup built from a value, nothing pointing or going outside, each value verbatim."""
+    wait_for_title(tab.page, t(f"page.{page}", lang))
     report = probe(tab.page)
     context = f"{where}\n{tab.page.url[:200]}"
     assert report["titles"][:1] == [t(f"page.{page}", lang)], f"blank or wrong page: {report['titles']} {context}"

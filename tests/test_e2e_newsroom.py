@@ -52,6 +52,7 @@ from e2e_support import (
     OfflineGuard,
     StreamlitServer,
     copy_db,
+    ids_by_pos,
     ingest,
     markup_from,
     open_settled,
@@ -129,7 +130,7 @@ PWNED_PROBE = r"""() => ({
                   || e.getAttribute("formaction") || "")
         .filter(v => /^\s*javascript:/i.test(v) || v.includes("evil.example")),
 })"""
-# The event id each drawn marker carries (in its payload row, rasd.views.mapview.PAYLOAD_ROW) and where it is.
+# The events.pos number each drawn marker carries (in its payload row, rasd.views.mapview.PAYLOAD_ROW) and where it is.
 MARKERS = """() => {
     const out = {};
     for (const key of Object.keys(window)) {
@@ -140,7 +141,7 @@ MARKERS = """() => {
         }
     }
     return out;
-}""".replace("__ID__", str(PAYLOAD_ROW.index("id")))
+}""".replace("__ID__", str(PAYLOAD_ROW.index("pos")))
 
 
 # The local news server, shared by every test of the module.
@@ -438,7 +439,7 @@ def test_the_newsroom_loop_from_a_page_to_the_public_map(browser: Browser, news:
             assert len(mine) == previewed and set(mine["review"]) == {"unreviewed"}
             candidates = mine[mine["place"] != NEW_PLACE]
             verified, rejected, edited = (str(i) for i in candidates["id"].iloc[:3])
-            push_url(tab.page, "/review")
+            push_url(tab.page, "/review", title=t("page.review", "en"))
             assert_clean(tab)
             assert tab.page.locator('[data-testid="stMain"] h1').first.inner_text().strip() == t("page.review", "en")
             for event_id in (verified, rejected, edited):
@@ -517,7 +518,8 @@ def test_the_newsroom_loop_from_a_page_to_the_public_map(browser: Browser, news:
             located = public.dropna(subset=["lat", "lon"])
             # Markers are added in chunks: wait until every located event has one.
             frame.wait_for_function(f"() => Object.keys(({MARKERS})()).length >= {len(located)}")
-            drawn = frame.evaluate(MARKERS)
+            ids = ids_by_pos(db)
+            drawn = {ids[int(n)]: at for n, at in frame.evaluate(MARKERS).items()}
             assert verified in drawn and edited in drawn and rejected not in drawn, sorted(drawn)
             assert drawn[edited] == pytest.approx([harir.lat, harir.lon], abs=1e-5)
             assert set(drawn) == set(located["id"])
@@ -531,13 +533,13 @@ def test_the_newsroom_loop_from_a_page_to_the_public_map(browser: Browser, news:
             assert f"{t('event.review', 'en')}: {label('review', 'verified', 'en')}" in reader.main_text()
             push_url(reader.page, f"/map?event={rejected}")
             assert t("event.not_found", "en") in reader.main_text()
-            push_url(reader.page, "/events")
+            push_url(reader.page, "/events", title=t("page.events", "en"))
             assert Filters().describe(len(public), lang="en") in reader.main_text()
             assert_clean(reader)
 
             hidden = [e for e in public["evidence"] if e] + [stored.title, verified, edited, rejected]
             for path in ("/review", "/add"):
-                push_url(reader.page, path)
+                push_url(reader.page, path, title=t(f"page.{path[1:]}", "en"))
                 assert reader.page.locator('[data-testid="stMain"] h1').first.inner_text().strip() == t(
                     f"page.{path[1:]}", "en")
                 assert_sign_in_form_only(reader, hidden)

@@ -27,7 +27,7 @@ from rasd.views.mapview import (
     build_map,
     capital_labels,
     encode_ring,
-    event_id_from_click,
+    event_pos_from_click,
     event_payload,
     load_boundaries,
     map_html_bytes,
@@ -165,6 +165,14 @@ def test_use_local_assets_points_plain_folium_maps_at_local_files(monkeypatch):
     html = render(m)
     assert "https://" not in html
     assert offline.ASSET_BASE + "/leaflet-heat/leaflet_heat.min.js" in html
+    assert offline.ASSET_BASE + "/jquery/jquery.min.js" in html
+
+
+def test_the_events_map_loads_no_jquery(events):
+    # Nothing in rasd_map.js uses it, and the map's frame loads its scripts one after another.
+    html = render(build_map(events, heat=True))
+    assert offline.ASSET_BASE + "/leaflet/leaflet.js" in html
+    assert "jquery" not in html.lower() and "jQuery" not in JS_SOURCE and "$(" not in JS_SOURCE
 
 
 def test_synthetic_events_have_the_store_columns_filled_in():
@@ -185,7 +193,8 @@ def test_payload_has_one_row_per_located_event(n):
     frame = fake_events_frame(n, seed=n)
     data = payload_of(render(build_map(frame)))
     assert len(data["rows"]) == n
-    assert [row[5] for row in data["rows"]] == list(frame["id"])
+    # A frame without events.pos numbers its events by their rows.
+    assert [row[5] for row in data["rows"]] == list(range(n))
     for row, (_, event) in zip(data["rows"], frame.iterrows()):
         lat, lon, name = data["places"][row[0]]
         assert (lat, lon) == (round(event["lat"], 4), round(event["lon"], 4))
@@ -204,7 +213,16 @@ def test_events_without_coordinates_are_left_out(events):
     frame.loc[frame.index[:5], "lat"] = float("nan")
     payload = event_payload(frame)
     assert len(payload.rows) == len(frame) - 5
-    assert {r[5] for r in payload.rows} == set(frame["id"].iloc[5:])
+    assert [r[5] for r in payload.rows] == list(range(5, len(frame)))
+
+
+def test_payload_rows_carry_the_events_pos_numbers_never_their_ids(events):
+    frame = events.copy()
+    frame["pos"] = np.arange(len(frame))[::-1] * 3 + 7
+    frame.loc[frame.index[:2], "lat"] = float("nan")
+    html = render(build_map(frame))
+    assert [r[5] for r in payload_of(html)["rows"]] == list(frame["pos"].iloc[2:])
+    assert not any(event_id in html for event_id in frame["id"])
 
 
 def test_unknown_codes_fall_back_to_unknown_weapon_and_widest_precision(events):
@@ -253,12 +271,14 @@ def test_article_text_is_data_never_markup(events, lang, hostile):
     assert data["labels"] == [hostile]
 
 
-def test_event_ids_are_escaped_too(events):
+def test_event_ids_never_reach_the_page(events):
     frame = events.head(2).copy()
     frame["id"] = ['"><img src=x onerror=alert(1)>', "</script><script>alert(2)</script>"]
     html = render(build_map(frame, selected=frame["id"].iloc[0]))
     assert "<img src=x" not in html and "<script>alert(2)" not in html
-    assert [r[5] for r in payload_of(html)["rows"]] == list(frame["id"])
+    assert [r[5] for r in payload_of(html)["rows"]] == [0, 1]
+    ((_, _, ring),) = calls(html, "rasdSelected")
+    assert ring["pos"] == 0 and "id" not in ring
 
 
 @pytest.mark.parametrize(
@@ -335,7 +355,7 @@ def test_selected_event_is_ringed_and_centred(events):
     assert 'pane: "rasdSelected"' in own_layer
     assert "L.markerClusterGroup" not in own_layer and f"var {events_layer} = rasdEvents(" in html
     assert f'"zoom": {SELECTED_ZOOM},' in html and DEFAULT_ZOOM < SELECTED_ZOOM <= 8
-    assert ring == {"id": chosen["id"], "lat": round(chosen["lat"], 5), "lon": round(chosen["lon"], 5)}
+    assert ring == {"pos": 42, "lat": round(chosen["lat"], 5), "lon": round(chosen["lon"], 5)}
     center = re.search(r"center: \[([\d.]+), ([\d.]+)\]", html)
     assert (float(center.group(1)), float(center.group(2))) == (round(chosen["lat"], 5), round(chosen["lon"], 5))
 
@@ -385,24 +405,28 @@ TOOLTIP = "last_object_clicked_tooltip"
 @pytest.mark.parametrize(
     ("returned", "expected"),
     [
-        ({TOOLTIP: "2022-01-04 · Drone · Ain al-Asad Air Base · #0f1e2d3c4b5a"}, "0f1e2d3c4b5a"),
-        ({TOOLTIP: "≈ 2022-01 · طائرة مسيّرة · قاعدة عين الأسد · #abc-123 "}, "abc-123"),
+        ({TOOLTIP: "2022-01-04 · Drone · Ain al-Asad Air Base#4821"}, 4821),
+        ({TOOLTIP: "≈ 2022-01 · طائرة مسيّرة · قاعدة عين الأسد#0 "}, 0),
         ({TOOLTIP: "Al Anbar"}, None),
-        ({TOOLTIP: None, "last_object_clicked_popup": "2022-01-04 · Drone\nSite · #feed01"}, "feed01"),
+        ({TOOLTIP: "2022-01-04 · Drone · Base #0f1e2d3c4b5a"}, None),
+        ({TOOLTIP: None, "last_object_clicked_popup": "2022-01-04 · Drone\nSite#12"}, None),
         ({TOOLTIP: None, "last_object_clicked": {"lat": 33.8, "lng": 42.4}}, None),
         ({}, None),
         (None, None),
     ],
 )
-def test_event_id_from_click(returned, expected):
-    assert event_id_from_click(returned) == expected
+def test_event_pos_from_click(returned, expected):
+    assert event_pos_from_click(returned) == expected
 
 
-def test_every_event_id_in_the_payload_is_recoverable_from_its_tooltip_text(events):
+def test_every_marker_number_is_recoverable_from_its_tooltip_text(events):
+    # The tooltip is the summary, then the number in a hidden span; st_folium returns its text content.
+    source = js_function("rasdEvents")
+    assert """'<span class="rasd-pos" hidden>#' + Number(r[5]) + "</span>\"""" in source
     data = payload_of(render(build_map(events)))
     for row in data["rows"]:
-        tooltip = f"{row[1]} · {WEAPONS[row[2]]} · {data['labels'][data['places'][row[0]][2]]} · #{row[5]}"
-        assert event_id_from_click({"last_object_clicked_tooltip": tooltip}) == row[5]
+        tooltip = f"{row[1]} · {WEAPONS[row[2]]} · {data['labels'][data['places'][row[0]][2]]}#{row[5]}"
+        assert event_pos_from_click({"last_object_clicked_tooltip": tooltip}) == row[5]
 
 
 def test_map_html_bytes_counts_utf8_bytes_and_is_stable_across_renders(events):
@@ -550,13 +574,13 @@ def test_icons_of_every_weapon_and_precision_are_distinct_in_the_cache():
 
 
 def _decoded(payload_js: str) -> dict[str, tuple]:
-    """Each event of a payload as the browser reads it: id -> (lat, lon, label, day, weapon, precisions, review)."""
+    """Each event of a payload as the browser reads it: pos -> (lat, lon, label, day, weapon, precisions, review)."""
     data = json.loads(payload_js)
     out = {}
-    for place, offset, weapon, geo, when, event_id, review in data["rows"]:
+    for place, offset, weapon, geo, when, pos, review in data["rows"]:
         lat, lon, label_index = data["places"][place]
         day = None if offset is None else data["day0"] + offset
-        out[event_id] = (lat, lon, data["labels"][label_index], day, weapon, geo, when, review)
+        out[pos] = (lat, lon, data["labels"][label_index], day, weapon, geo, when, review)
     return out
 
 
@@ -564,6 +588,7 @@ def _decoded(payload_js: str) -> dict[str, tuple]:
 def test_the_map_index_gives_each_filter_state_the_payload_of_its_events(lang):
     """A subset's payload from the shared index decodes to the same events as the subset's own payload."""
     frame = fake_events_frame(400, seed=3)
+    frame["pos"] = np.random.default_rng(3).permutation(len(frame)) + 1
     frame.loc[5, "id"] = '</script><b x="1">'
     index = MapIndex.of(frame, lang=lang)
     assert _decoded(index.payload_js()) == _decoded(event_payload(frame, lang=lang).to_js())

@@ -198,6 +198,11 @@ def _event_record(key: Stamp, event_id: str) -> pd.Series | None:
     return queries.event_record(store(key[0]), event_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _event_id_of_pos(key: Stamp, pos: int) -> str | None:
+    return queries.event_id_of_pos(store(key[0]), pos)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _article(key: Stamp, file: str) -> Article | None:
     return store(key[0]).article(file)
@@ -290,6 +295,11 @@ def payload_js(filters: Filters, lang: str) -> str:
 def event_record(event_id: str) -> pd.Series | None:
     """One public event's row (the columns of events_frame but its lists), or None."""
     return _event_record(current_stamp(), event_id)
+
+
+def event_id_of_pos(pos: int | None) -> str | None:
+    """The id of the public event a map marker stands for (its events.pos number), or None."""
+    return None if pos is None else _event_id_of_pos(current_stamp(), pos)
 
 
 def sources_frame() -> pd.DataFrame:

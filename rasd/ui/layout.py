@@ -109,20 +109,39 @@ def _browser_url() -> str | None:
 
 def begin(page: str) -> PageContext:
     """Read the view, style the page for its language, draw the sidebar and the header, and filter the events."""
+    ctx, notices = prepare(page)
+    side(ctx)
+    header(ctx, notices)
+    return ctx
+
+
+def prepare(page: str) -> tuple[PageContext, list[Notice]]:
+    """Read the view, style the page for its language and count the events; draws no widget or text.
+
+    With header() and side() it is begin() in pieces, for a page that draws something before them (the map).
+    """
     view, notices = state.read_view(page=page, known=data.known_ids())
-    lang = view.lang
-    show_style(rtl=is_rtl(lang))
-    choices = data.choices(lang)
+    show_style(rtl=is_rtl(view.lang))
     stored = data.span()
     span = DataSpan(stored.first, stored.last)
-    sidebar.render(view, choices=choices, span=span)
-    ctx = PageContext(page=page, view=view, count=data.count(view.filters), choices=choices, span=span)
+    ctx = PageContext(page=page, view=view, count=data.count(view.filters), choices=data.choices(view.lang),
+                      span=span)
+    return ctx, notices
+
+
+def side(ctx: PageContext) -> None:
+    """The sidebar: the filters, then the shareable link."""
+    sidebar.render(ctx.view, choices=ctx.choices, span=ctx.span)
     _copy_link(ctx)
+
+
+def header(ctx: PageContext, notices: list[Notice]) -> None:
+    """The page title, the synthetic-store notice, the summary of the filters and the URL notices."""
+    page, lang = ctx.page, ctx.lang
     st.title(t(f"page.{page}", lang))
     _synthetic_banner(lang)
     show(ctx.describe(), kind="summary", lang=lang)
     show_notices(notices, lang=lang)
-    return ctx
 
 
 def begin_newsroom(page: str) -> str:
@@ -191,8 +210,10 @@ def notice_text(notice: Notice) -> Markup:
 
 
 def _copy_link(ctx: PageContext) -> None:
-    st.sidebar.caption(t("button.copy_link", ctx.lang))
-    st.sidebar.code(ctx.url(), language=None, wrap_lines=True)
+    # The link (with its copy button) is drawn when the popover opens: a code block's script is 1.5 MB, which the
+    # browser would otherwise fetch and run on every first load, beside the map.
+    with st.sidebar.popover(t("button.copy_link", ctx.lang), width="stretch"):
+        st.code(ctx.url(), language=None, wrap_lines=True)
 
 
 def current_lang() -> str:

@@ -8,9 +8,11 @@ through event propagation to the cluster group, with `e.sourceTarget` set to the
 returned for DOM-element content, and never for popups built by a function. With FastMarkerCluster's
 default callback there is no tooltip, so a click says where, not which event.
 
-Here every marker gets, on first hover or click, a tooltip string ending in ` · #<event id>`, so the id
-comes back in `last_object_clicked_tooltip`; `event_id_from_click()` reads it. Clicking a cluster
-changes nothing, and clicking a governorate returns its name, which holds no id. Pass
+The browser never gets event ids: each payload row carries the event's integer events.pos (shorter than
+its 12-character id). Every marker gets, on first hover or click, a tooltip string that ends in a hidden
+`#<pos>`, so the number comes back in `last_object_clicked_tooltip`; `event_pos_from_click()` reads it
+and the server maps it back to the event's id. Clicking a cluster changes nothing, and clicking a
+governorate returns its name, which holds no number. Pass
 `returned_objects=["last_object_clicked_tooltip"]` to st_folium so only clicks rerun the page. A map
 whose script changed (other events, another `selected`) is mounted afresh and reports no click yet:
 read None as "no new click" and keep the current selection.
@@ -59,7 +61,7 @@ _LON_SPAN = 4_000_000
 # twice would grow; these layers are created with show=False and add themselves in their own script.
 _ADDED_BY_SCRIPT = False
 _TEMPLATE_OPENER = re.compile(r"\{(?=[{%#])")
-_CLICK_ID = re.compile(r"#([A-Za-z0-9][A-Za-z0-9_.:-]*)\s*$")
+_CLICK_POS = re.compile(r"#(\d{1,18})\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +93,13 @@ class Boundaries:
 
 
 # The fields of one payload row, in order (rasd_map.js reads them by these positions).
-PAYLOAD_ROW = ("place", "day", "weapon", "geo_precision", "date_precision", "id", "review")
+PAYLOAD_ROW = ("place", "day", "weapon", "geo_precision", "date_precision", "pos", "review")
 
 
-# A row is [place index, day offset or null, weapon, geo precision, date precision, "event id", review]
-# (indexes into WEAPONS, GEO_PRECISIONS, DATE_PRECISIONS, REVIEW_STATUSES); a place is [lat, lon, label
-# index]; an event's day is day0 + offset days after 1970-01-01. Shared tables keep the bytes per event
-# low: events repeat places.
+# A row is [place index, day offset or null, weapon, geo precision, date precision, pos, review] (indexes into
+# WEAPONS, GEO_PRECISIONS, DATE_PRECISIONS, REVIEW_STATUSES); a place is [lat, lon, label index]; an event's day
+# is day0 + offset days after 1970-01-01; pos is the event's events.pos (its row number in a frame without a pos
+# column), which the server maps back to the id. Shared tables keep the bytes per event low: events repeat places.
 @dataclass(frozen=True, slots=True)
 class MapPayload:
     """What the browser needs to draw the events: place and label tables and one short row per event."""
@@ -231,9 +233,21 @@ def _strings(column: pd.Series) -> pd.Series:
     return column.fillna("").astype(str)
 
 
+def event_numbers(events: pd.DataFrame) -> np.ndarray:
+    """The number each event has in the map payload: its events.pos, else its row number in the frame."""
+    if "pos" in events:
+        return events["pos"].to_numpy(dtype=np.int64)
+    return np.arange(len(events), dtype=np.int64)
+
+
+def _located_mask(events: pd.DataFrame) -> np.ndarray:
+    return (events["lat"].notna() & events["lon"].notna()).to_numpy(dtype=bool)
+
+
 def event_payload(events: pd.DataFrame, *, lang: str = "en") -> MapPayload:
     """The compact map payload of an events frame; events without coordinates are left out."""
-    located = events[events["lat"].notna() & events["lon"].notna()]
+    mask = _located_mask(events)
+    located = events[mask]
     names = _strings(located["place_name"])
     if lang == "ar" and "place_name_ar" in located:
         arabic = _strings(located["place_name_ar"])
@@ -260,14 +274,11 @@ def event_payload(events: pd.DataFrame, *, lang: str = "en") -> MapPayload:
         _codes(located["weapon"], WEAPONS, "unknown").tolist(),
         _codes(located["geo_precision"], GEO_PRECISIONS, "governorate").tolist(),
         _codes(located["date_precision"], DATE_PRECISIONS, "unknown").tolist(),
-        _strings(located["id"]).tolist(),
+        event_numbers(events)[mask].tolist(),
         _codes(located["review"] if "review" in located else pd.Series("unreviewed", index=located.index),
                REVIEW_STATUSES, "unreviewed").tolist(),
     ))
     return MapPayload(places=place_rows, labels=[str(x) for x in labels], day0=day0, rows=rows)
-
-# Ids the store makes (hex digests, slugs) need no escaping inside <script>; any other goes through script_json.
-_PLAIN_ID = r"[0-9A-Za-z_.:-]+"
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,22 +296,20 @@ class MapIndex:
     @classmethod
     def of(cls, events: pd.DataFrame, *, lang: str = "en") -> "MapIndex":
         """The index of an events frame (or the store's map rows, rasd.views.queries.MAP_COLUMNS)."""
-        located = events[events["lat"].notna() & events["lon"].notna()]
+        located = events[_located_mask(events)]
         sorted_pos = pos_rows = None
         if "pos" in located:
             pos = located["pos"].to_numpy(dtype=np.int64)
             pos_rows = np.argsort(pos, kind="stable")
             sorted_pos = pos[pos_rows]
-        payload = event_payload(located, lang=lang)
-        ids = pd.Series([r[5] for r in payload.rows], dtype=object)
-        plain = ids.str.fullmatch(_PLAIN_ID).fillna(False).to_numpy(dtype=bool)
-        quoted = ['"' + i + '"' if ok else script_json(i) for i, ok in zip(ids.tolist(), plain.tolist())]
+        payload = event_payload(events, lang=lang)
+        # Every field is a number (or null): nothing in a row needs escaping inside <script>.
         rows_js = np.array([
-            f"[{p},{'null' if d is None else d},{w},{g},{dp},{q},{r}]"
-            for (p, d, w, g, dp, _, r), q in zip(payload.rows, quoted)
+            f"[{p},{'null' if d is None else d},{w},{g},{dp},{n},{r}]" for p, d, w, g, dp, n, r in payload.rows
         ], dtype=object)
         head = script_json({"places": payload.places, "labels": payload.labels, "day0": payload.day0})
-        return cls(ids=pd.Index(ids), rows_js=rows_js, head_js=head, sorted_pos=sorted_pos, pos_rows=pos_rows)
+        return cls(ids=pd.Index(_strings(located["id"])), rows_js=rows_js, head_js=head, sorted_pos=sorted_pos,
+                   pos_rows=pos_rows)
 
     def positions(self, ids: Iterable[str]) -> np.ndarray:
         """The positions of these event ids in the index, in index order (ids it lacks are left out)."""
@@ -457,9 +466,9 @@ class _BoundaryLayer(_PlainScriptLayer):
 
 @dataclass(frozen=True, slots=True)
 class _Selected:
-    """The highlighted event."""
+    """The highlighted event: its number in the payload (PAYLOAD_ROW "pos") and where it is."""
 
-    id: str
+    pos: int
     lat: float
     lon: float
 
@@ -522,7 +531,7 @@ class _SelectedLayer(_PlainScriptLayer):
         super().__init__(name="selected", overlay=True, control=False, show=_ADDED_BY_SCRIPT)
         self._name = "RasdSelected"
         self.events = events
-        self.selected_js = script_json({"id": selected.id, "lat": selected.lat, "lon": selected.lon})
+        self.selected_js = script_json({"pos": selected.pos, "lat": selected.lat, "lon": selected.lon})
 
 
 class _PlaceLabelLayer(_PlainScriptLayer):
@@ -619,11 +628,12 @@ class _Legend(folium.MacroElement):
 def _selected(events: pd.DataFrame, event_id: str | None) -> _Selected | None:
     if not event_id or events.empty:
         return None
-    match = events[(events["id"] == event_id) & events["lat"].notna() & events["lon"].notna()]
-    if match.empty:
+    found = np.flatnonzero((events["id"] == event_id).to_numpy(dtype=bool) & _located_mask(events))
+    if not len(found):
         return None
-    row = match.iloc[0]
-    return _Selected(id=str(event_id), lat=round(float(row["lat"]), 5), lon=round(float(row["lon"]), 5))
+    row = events.iloc[found[0]]
+    return _Selected(pos=int(event_numbers(events)[found[0]]), lat=round(float(row["lat"]), 5),
+                     lon=round(float(row["lon"]), 5))
 
 
 def build_map(
@@ -631,6 +641,7 @@ def build_map(
     *,
     payload_js: str | None = None,
     selected_at: tuple[float, float] | None = None,
+    selected_pos: int | None = None,
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     heat: bool = False,
@@ -643,7 +654,8 @@ def build_map(
     """A folium map of the events that loads nothing from the internet unless tiles=True.
 
     The markers come from the events frame, or from payload_js (MapPayload.to_js(), built once per filter state by
-    the caller); with payload_js the selected event's point is selected_at (lat, lon), as the frame is not read.
+    the caller); with payload_js the selected event is selected_pos (its events.pos) at selected_at (lat, lon), as the
+    frame is not read.
     """
     if payload_js is None:
         if events is None:
@@ -651,8 +663,8 @@ def build_map(
         payload_js = event_payload(events, lang=lang).to_js()
         chosen = _selected(events, selected)
     else:
-        chosen = (_Selected(id=str(selected), lat=round(selected_at[0], 5), lon=round(selected_at[1], 5))
-                  if selected and selected_at else None)
+        chosen = (_Selected(pos=int(selected_pos), lat=round(selected_at[0], 5), lon=round(selected_at[1], 5))
+                  if selected and selected_at and selected_pos is not None else None)
     if center is None and chosen is not None:
         location = (chosen.lat, chosen.lon)
         zoom = SELECTED_ZOOM if zoom is None else zoom
@@ -694,14 +706,10 @@ def map_html_bytes(m: folium.Map) -> int:
     return len(m.get_root().render().encode("utf-8"))
 
 
-def event_id_from_click(st_folium_return: dict[str, Any] | None) -> str | None:
-    """The event id in st_folium's last clicked tooltip (or popup) text, if a marker was clicked."""
+def event_pos_from_click(st_folium_return: dict[str, Any] | None) -> int | None:
+    """The events.pos number at the end of st_folium's last clicked tooltip text, if a marker was clicked."""
     if not st_folium_return:
         return None
-    for key in ("last_object_clicked_tooltip", "last_object_clicked_popup"):
-        text = st_folium_return.get(key)
-        if isinstance(text, str):
-            match = _CLICK_ID.search(text)
-            if match:
-                return match.group(1)
-    return None
+    text = st_folium_return.get("last_object_clicked_tooltip")
+    match = _CLICK_POS.search(text) if isinstance(text, str) else None
+    return int(match.group(1)) if match else None

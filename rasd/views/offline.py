@@ -54,10 +54,10 @@ _BY_TARGET = {asset.target: asset for asset in ASSETS}
 ICON_IMAGE_PATH = f"{ASSET_BASE}/leaflet/images/"
 # Bootstrap, awesome-markers and font-awesome are left out: nothing here uses them, and a script
 # that fails to load stops st_folium before the map is drawn.
-MAP_JS: list[tuple[str, str]] = [
-    ("leaflet", _BY_TARGET["leaflet/leaflet.js"].url),
-    ("jquery", _BY_TARGET["jquery/jquery.min.js"].url),
-]
+# Leaflet alone: nothing in Rasd's maps uses jQuery, and the map's frame loads each script after the one before.
+MAP_JS: list[tuple[str, str]] = [("leaflet", _BY_TARGET["leaflet/leaflet.js"].url)]
+# What a plain folium Map loads besides (use_local_assets): folium's default scripts include jQuery.
+FOLIUM_MAP_JS: list[tuple[str, str]] = [*MAP_JS, ("jquery", _BY_TARGET["jquery/jquery.min.js"].url)]
 MAP_CSS: list[tuple[str, str]] = [("leaflet_css", _BY_TARGET["leaflet/leaflet.css"].url)]
 CLUSTER_JS: list[tuple[str, str]] = [
     ("markerclusterjs", _BY_TARGET["markercluster/leaflet.markercluster.js"].url),
@@ -117,5 +117,5 @@ def localize(element: folium.MacroElement) -> folium.MacroElement:
 def use_local_assets() -> None:
     """Point every folium Map, MarkerCluster and HeatMap created from now on at the local copies."""
     for cls, js, css in _LOCAL:
-        cls.default_js = list(js)
+        cls.default_js = list(FOLIUM_MAP_JS if cls is folium.Map else js)
         cls.default_css = list(css)

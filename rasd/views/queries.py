@@ -133,8 +133,14 @@ def names(store: Readable) -> Names:
 RECORD_COLUMNS = ("id", "date", "date_earliest", "date_latest", "date_precision", "place", "place_name",
                   "place_name_ar", "lat", "lon", "geo_precision", "governorate", "governorate_id", "weapon",
                   "projectiles", "target", "outcome", "killed", "wounded", "claimed_by", "claimant_id", "n_sources",
-                  "evidence", "review", "version")
+                  "evidence", "review", "version", "pos")
 _RECORD_DATES = ("date", "date_earliest", "date_latest")
+
+
+def event_id_of_pos(store: Readable, pos: int) -> str | None:
+    """The id of the public event with this events.pos number (the map's payload carries numbers), or None."""
+    rows = store.read(f"SELECT id FROM events WHERE pos = ? AND {SQL_PUBLIC}", [int(pos)])
+    return str(rows[0][0]) if rows else None
 
 
 def event_record(store: Readable, event_id: str) -> pd.Series | None:

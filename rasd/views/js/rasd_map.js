@@ -92,9 +92,10 @@ function rasdBoundaries(map, features, opts) {
 }
 
 // All events as one marker cluster on the map, built from the compact payload (rasd.views.mapview.MapPayload):
-// data.rows are [place, day offset or null, weapon, geo precision, date precision, "event id"].
+// data.rows are [place, day offset or null, weapon, geo precision, date precision, pos, review]: pos is the
+// event's number (events.pos), which the server maps back to its id; the browser never gets ids.
 // cfg: dir, unknownDate, datePrecisions, weapons, precisions (labels), sizes, icons (SVG per weapon and
-// precision). The cluster gets rasdLatLngs(), rasdMarker(id), rasdIcon(w, g), and rasdLoaded plus a
+// precision). The cluster gets rasdLatLngs(), rasdMarker(pos), rasdIcon(w, g), and rasdLoaded plus a
 // "rasdloaded" event once every marker is in.
 function rasdEvents(map, cfg, data, clusterOptions) {
     var places = data.places, labels = data.labels, rows = data.rows;
@@ -123,7 +124,7 @@ function rasdEvents(map, cfg, data, clusterOptions) {
         place.textContent = placeText(r);
         var meta = document.createElement("div");
         meta.className = "rasd-popup-meta";
-        meta.textContent = cfg.precisions[r[3]] + " \u00b7 " + cfg.reviews[r[6]] + " \u00b7 #" + r[5];
+        meta.textContent = cfg.precisions[r[3]] + " \u00b7 " + cfg.reviews[r[6]];
         box.appendChild(head);
         box.appendChild(place);
         box.appendChild(meta);
@@ -132,9 +133,10 @@ function rasdEvents(map, cfg, data, clusterOptions) {
     function prepare(marker) {
         if (!marker || !marker.rasdRow || marker.getTooltip()) { return false; }
         var r = marker.rasdRow;
-        // A string tooltip: st_folium returns its text content, which ends with the event id
-        // (rasd.views.mapview.event_id_from_click reads the " · #<id>" at its end).
-        marker.bindTooltip(rasdEsc(summary(r)) + " \u00b7 #" + rasdEsc(r[5]), {direction: "top"});
+        // A string tooltip: st_folium returns its text content, which ends with the event's number in a
+        // hidden span (rasd.views.mapview.event_pos_from_click reads the "#<pos>" at its end).
+        marker.bindTooltip(rasdEsc(summary(r)) + '<span class="rasd-pos" hidden>#' + Number(r[5]) + "</span>",
+            {direction: "top"});
         marker.bindPopup(popupFor, {maxWidth: 280});
         return true;
     }
@@ -180,9 +182,9 @@ function rasdEvents(map, cfg, data, clusterOptions) {
     cluster.rasdLatLngs = function () {
         return rows.map(function (r) { return [places[r[0]][0], places[r[0]][1]]; });
     };
-    cluster.rasdMarker = function (id) {
+    cluster.rasdMarker = function (pos) {
         for (var i = 0; i < markers.length; i++) {
-            if (markers[i].rasdRow[5] === id) { return markers[i]; }
+            if (markers[i].rasdRow[5] === pos) { return markers[i]; }
         }
         return null;
     };
@@ -190,7 +192,7 @@ function rasdEvents(map, cfg, data, clusterOptions) {
     return cluster;
 }
 
-// The selected event ({id, lat, lon}) in its own layer above the markers, added to the map: a ring, and
+// The selected event ({pos, lat, lon}) in its own layer above the markers, added to the map: a ring, and
 // the event's symbol while a cluster hides it. events is the layer rasdEvents() made.
 function rasdSelected(map, events, selected) {
     var where = L.latLng(selected.lat, selected.lon);
@@ -206,7 +208,7 @@ function rasdSelected(map, events, selected) {
     var symbol = null;
     // Its own symbol is drawn only while the event is folded into a cluster drawn somewhere else.
     function sync() {
-        var marker = events.rasdMarker(selected.id);
+        var marker = events.rasdMarker(selected.pos);
         if (!marker || !map.hasLayer(events)) { return; }
         var parent = events.getVisibleParent(marker), show = false;
         if (parent && parent !== marker) {
