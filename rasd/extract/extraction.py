@@ -80,8 +80,7 @@ _SAME_DAY = re.compile(r"(?:^|\s)(?:(?:في|من|ب)?\s*(?:نفس|ذات)\s+ال
 _FOLLOW_UP_LINES = 3
 # Only an attack this close to the article's date is the lead story undated attacks are dated by.
 _LEAD_DAYS = 7
-# How far from its landmark an unnamed base can be ("قاعدة جوية غرب بغداد" is Ain al-Asad, 180 km away),
-# and the targets that are named sites.
+# How far from its landmark an unnamed base can be ("قاعدة جوية غرب بغداد" is Ain al-Asad, 180 km away).
 _LANDMARK_KM = 250.0
 # "قتل جنديان عراقيان بهجوم لداعش قرب قاعدة عين الأسد": an attack on Iraqi troops by the Islamic State
 # beside a base that hosts coalition forces is not an attack on them.
@@ -90,6 +89,7 @@ _ON_IRAQI_FORCES = re.compile(
 )
 # The cue is what "ردا على" answers ("ردا على اغتيال"), not the act done in answer ("ردا على ذلك، نفذت ...").
 _MOTIVE = re.compile(r"(?:ردا|رد|انتقاما|ثارا)\s+(?:علي\s+|ل)(?!ذلك|هذا|هذه|تلك)[^,،.;]*$")
+# "أطلق" and its forms: an attack word only when a weapon is launched (_launch_of_no_weapon).
 _LAUNCH_VERB = re.compile(r"[وف]?اطلق")
 _FOILED = re.compile(
     r"(?:^|\s)[وب]?(?:احباط|احبطت|احبط|يحبط|تحبط)\s+(?:\S+\s+)?محاول|(?:^|\s)[وب]?(?:تفكيك|ابطال|فككت|فكك|ابطلت)\s+"
@@ -99,6 +99,7 @@ _FOILED = re.compile(
 _HAPPENED = re.compile(r"اسقاط|اسقطت|اسقط|اعتراض|اعترضت|سقط|سقوط|انفجر|انفجار|اصاب")
 _NIGHT_BETWEEN = re.compile(r"(?:^|\s)(?:في\s+)?(?:الليله|ليله|ليل)\s+(?:الفاصله|الفاصلي|الواقعه)?\s*بين(?:\s|$)")
 _BLAST = re.compile(r"(?:^|\s)[وف]?(?:ال)?انفجار|(?:^|\s)[وف]?انفجر")
+# The targets that are named sites, so an unnamed one can be folded into one.
 _LANDMARKED_TARGETS = frozenset({"base", "airport"})
 
 
@@ -178,13 +179,15 @@ def _statements(text: str, ctx: _Context, lex: Lexicon) -> list[Statement]:
     out: list[Statement] = []
     for sentence in ctx.sentences:
         current = Statement(sentence.start)
+        folded_sentence = ctx.folded.slice(sentence.start, sentence.end)
         for span in clauses(text, sentence):
             folded = ctx.folded.slice(span.start, span.end)
             # "نفذت الجماعات 21 هجوما", "استهدف نحو خمسين هجوما المصالح": a clause tallying attacks
             # summarises them, whatever verb it has.
             tally = bool(lex.counted.search(folded))
-            strong = (not tally and bool(lex.strong.search(folded)) and not _names_again(folded, lex)
-                      and not _launch_of_no_weapon(folded, ctx.folded.slice(sentence.start, sentence.end), lex))
+            words = [] if tally else list(lex.strong.finditer(folded))
+            strong = (bool(words) and not _names_again(folded, words, lex)
+                      and not _launch_of_no_weapon(words, folded_sentence, lex))
             weak = strong or tally or bool(lex.weak.search(folded))
             place = any(
                 place_role(ctx.folded.slice(max(span.start, m.start - 30), m.start)) not in ("referenced", "agent")
@@ -213,20 +216,18 @@ def _us_context(folded: str, lex: Lexicon) -> int:
     return len(lex.us_context.findall(folded))
 
 
-def _launch_of_no_weapon(folded: str, folded_sentence: str, lex: Lexicon) -> bool:
-    """True when a clause's only attack word is "أطلق" and its sentence launches no weapon.
+def _launch_of_no_weapon(words: list[re.Match[str]], folded_sentence: str, lex: Lexicon) -> bool:
+    """True when a clause's only attack word (its matches of lex.strong) is "أطلق" and its sentence launches no weapon.
 
     "أطلقت السفارة صافرات الإنذار", "أطلق سراح": launching sirens, prisoners or a campaign is no attack;
     "وأطلقت إيران، الأربعاء، صواريخ" names its weapon in a later clause.
     """
-    words = list(lex.strong.finditer(folded))
     return (bool(words) and all(_LAUNCH_VERB.match(w.group()) for w in words)
             and _first_cue(folded_sentence, lex.weapons) is None)
 
 
-def _names_again(folded: str, lex: Lexicon) -> bool:
-    """True when every attack word of a clause is one already told: "ويأتي هذا الهجوم", "عن هذا القصف"."""
-    words = list(lex.strong.finditer(folded))
+def _names_again(folded: str, words: list[re.Match[str]], lex: Lexicon) -> bool:
+    """True when every attack word of a clause (its matches of lex.strong) is one already told: "ويأتي هذا الهجوم"."""
     # A demonstrative points at a definite noun ("هذا الهجوم"); "بما في ذلك هجوم" (including an attack)
     # introduces a new one.
     return bool(words) and all(
@@ -729,8 +730,11 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
             if model is not None and e.target == "other":
                 e.target = model.target
             kept.append(e)
-        elif (how == "stated" or e.place in confirmed or e.governorate in confirmed_governorates
-              or _places_unplaced(e, unplaced, text)):
+        elif how == "stated" or e.place in confirmed or e.governorate in confirmed_governorates:
+            kept.append(e)
+        elif (told := _unplaced_told(e, unplaced, text)) is not None:
+            if e.weapon == "unknown" and told[2]:
+                e.weapon = told[2]
             kept.append(e)
     events = _fold_landmarks(_fold_headline(merge_events(kept, same_article=True), title_end=text.find("\n")))
     _claim_recent_attacks(events, text, ctx, lex)
@@ -772,19 +776,17 @@ def _fold_headline(events: list[Event], *, title_end: int) -> list[Event]:
     return out
 
 
-def _places_unplaced(e: Event, unplaced: list[tuple[int, str | None, str | None]], text: str) -> bool:
-    """True when a report naming no coalition target places one just told with no place (and takes its weapon).
+def _unplaced_told(
+    e: Event, unplaced: list[tuple[int, str | None, str | None]], text: str
+) -> tuple[int, str | None, str | None] | None:
+    """The coalition target told with no place that a report naming none places, if any (its weapon is the report's).
 
     "استهدف انفجار بعبوة ناسفة رتلاً للتحالف الدولي جنوب العراق", then "أن الانفجار استهدف الرتل على طريق
     الناصرية السريع": the same kind of target, a paragraph or two on, is that convoy's place.
     """
     start = e.sources[0].start
-    for end, target, weapon in unplaced:
-        if target == e.target and end <= start and text.count("\n", end, start) <= _FOLLOW_UP_LINES:
-            if e.weapon == "unknown" and weapon:
-                e.weapon = weapon
-            return True
-    return False
+    return next((told for told in unplaced if told[1] == e.target and told[0] <= start
+                 and text.count("\n", told[0], start) <= _FOLLOW_UP_LINES), None)
 
 
 def _fold_landmarks(events: list[Event]) -> list[Event]:
