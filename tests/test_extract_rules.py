@@ -422,6 +422,15 @@ def test_an_unnamed_base_near_a_landmark_is_around_it_and_heads_the_named_base()
     assert (alone.place, alone.geo_precision) == ("erbil-airport", "district")
 
 
+def test_a_described_base_next_to_a_landmark_is_the_named_base_the_article_reports():
+    text = ("عنوان\n"
+            "أعلنت فصائل مسلحة مساء الأحد استهداف قاعدة حرير التي تضم جنودا أمريكيين في أربيل بطائرة مسيرة.\n"
+            "وقالت الفصائل في بيان إنها \"استهدفت قاعدة الاحتلال الأمريكي المجاورة لمطار أربيل بطائرة مسيرة\".")
+    assert [e.place for e in _events(text)] == ["harir-air-base"]
+    (alone,) = _events("عنوان\nوقالت الفصائل إنها استهدفت أمس قاعدة الاحتلال الأمريكي المجاورة لمطار أربيل بطائرة مسيرة.")
+    assert (alone.place, alone.geo_precision) == ("erbil-airport", "district")
+
+
 def test_a_base_named_after_words_describing_it_and_measured_from_a_landmark():
     text = ("عنوان\n"
             "وقالت المقاومة الإسلامية في بيان إن قواتها استهدفت، فجر اليوم، قاعدة الاحتلال الأميركي \"حرير\" شمالي "

@@ -279,7 +279,7 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
         if GOVERNORATES_OF.search(before) and place.kind != "governorate":
             # "in the governorates of Diwaniyah and Baghdad" names provinces, not their capitals.
             place = ctx.governorate_of(place.governorate) or place
-        role = place_role(before)
+        role = place_role(before, wider=wider)
         if role == "agent":
             # The place of the authority telling the attack: never the attack's.
             continue

@@ -48,8 +48,9 @@ AGENT = re.compile(
 )
 # "استهداف قاعدة قرب مطار أربيل": an unnamed base near a landmark is somewhere around it, not at it.
 UNNAMED_NEAR = re.compile(
-    r"(?:^|\s)[وب]?(?:قاعده|قاعدتين|معسكر|معسكرا|موقع|موقعا)\s+(?:(?:عسكري|عسكريه|جويه|امريكي|امريكيه|اميركي|اميركيه)\s+)?"
-    r"(?:قرب|بالقرب من|القريب من|القريبه من|قريبه من|قريب من)\s*$"
+    r"(?:^|\s)[وب]?(?:قاعده|قاعدتين|معسكر|معسكرا|موقع|موقعا)\s+"
+    r"(?:(?:عسكري|عسكريه|جويه|امريكي|امريكيه|اميركي|اميركيه|الاحتلال|للاحتلال|الامريكي|الاميركي)\s+){0,2}"
+    r"(?:قرب|بالقرب من|القريب من|القريبه من|قريبه من|قريب من|(?:المجاوره|المجاور|المحاذيه|المحاذي|الملاصقه|الملاصق)\s+ل?)\s*$"
 )
 # "والتي تبعد 45 كم عن مطار أربيل", "على بعد 30 كيلومترا من بغداد": a place measured from locates another.
 DISTANCE_FROM = re.compile(
@@ -114,7 +115,7 @@ def is_byline(text: str, m: PlaceMention) -> bool:
     return bool(OUTLET_AFTER.match(text, m.end)) and bool(OUTLET_BEFORE.search(text, max(0, m.start - 25), m.start))
 
 
-def place_role(before: str) -> str:
+def place_role(before: str, *, wider: str | None = None) -> str:
     """What a place mention is to the statement, read from the words just before it.
 
     "target" unless it is the far end of a road ("طريق كربلاء – النجف"), a destination ("الطريق المؤدي
@@ -129,7 +130,8 @@ def place_role(before: str) -> str:
         return "destination"
     if COMPASS.search(before):
         return "locator"
-    if UNNAMED_NEAR.search(before) or DISTANCE_FROM.search(before):
+    # The base before "near" can be long-winded ("قاعدة الاحتلال الأميركي المجاورة لمطار أربيل"): read further back.
+    if UNNAMED_NEAR.search(wider or before) or DISTANCE_FROM.search(before):
         return "landmark"
     if NEAR.search(before):
         return "near"
