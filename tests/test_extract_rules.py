@@ -497,3 +497,31 @@ def test_the_night_between_two_days_is_dated_by_the_second():
     text = ("عنوان\nسقط صاروخ في الليلة الفاصلة بين أمس الإثنين واليوم الثلاثاء 19 مايو 2020 في محيط السفارة "
             "الأمريكية وسط بغداد.")
     assert [e.date for e in _events(text, published=date(2020, 5, 19))] == [date(2020, 5, 19)]
+
+
+def test_an_investigation_into_the_incident_is_dated_by_the_report_not_the_attack():
+    text = ("عنوان\n"
+            "قالت قيادة العمليات المشتركة، اليوم الاثنين (20 تشرين الثاني 2023)، إنها فتحت تحقيقاً بشأن واقعة إطلاق "
+            "صواريخ الكاتيوشا على مطار بغداد.\n"
+            "وأعلنت خلية الإعلام الأمني، الأحد (19 تشرين الثاني 2023)، سقوط ثلاثة صواريخ كاتيوشا على مطار بغداد الدولي.")
+    events = _events(text)
+    assert [(e.place, e.date) for e in events] == [("baghdad-airport", date(2023, 11, 19))]
+
+
+def test_where_sirens_sounded_is_not_where_the_attack_struck():
+    text = ("عنوان\n"
+            "استهدفت طائرة مسيرة أمس قاعدة حرير الجوية التي تضم قوات أمريكية، بعدما دوت صفارات الإنذار في السفارة "
+            "الأمريكية في بغداد.")
+    assert [e.place for e in _events(text)] == ["harir-air-base"]
+    # Named alone, the place of the sirens is where the attack was told.
+    alone = "عنوان\nدوت صفارات الإنذار في السفارة الأمريكية في بغداد إثر سقوط صاروخين قرب مبناها أمس."
+    assert [e.place for e in _events(alone)] == ["us-embassy-baghdad"]
+
+
+@pytest.mark.parametrize("text", [
+    "عنوان\nدوت صفارات الإنذار في المنطقة الخضراء للتحذير من هجوم محتمل بطائرة مسيرة على السفارة الأمريكية أمس.",
+    "عنوان\nتحدثت الصحيفة عن إغلاق السفارة الأمريكية في بغداد جراء استمرار تعرضها لقصف صاروخي.",
+    "عنوان\nتعرضت قاعدة بلد إلى قصف جوي مكثف خلال حرب العراق عام 2003.",
+], ids=["possible", "going_on", "air_bombardment"])
+def test_a_possible_attack_attacks_going_on_and_air_bombardment_are_not_attacks(text):
+    assert _events(text) == []

@@ -50,6 +50,8 @@ _THAT = re.compile(r"(?:^|\s)(?:ان|بان|انه|انها|بانه|بانها)
 _LETTERS = re.compile(r"[^\W\d_]+")
 # A definite attack word ("الهجوم", "بالقصف", "للاستهداف"): an attack the reader already knows of.
 _DEFINITE = re.compile(r"(?:[وفبل]?ال|لل)")
+# "بشأن واقعة إطلاق الصواريخ", "في حادثة استهداف المطار": the incident of an attack, one already known.
+_INCIDENT_OF = re.compile(r"(?:^|\s)[وفبل]?(?:ال)?(?:واقعه|حادثه|حادث)\s*$")
 # "بعد نحو شهرين من هجوم", "بعد ساعات من استهدافين": an earlier attack, told by the time since it.
 _AFTER_SPAN = re.compile(
     r"(?:^|\s)بعد\s+(?:نحو\s+|قرابه\s+|حوالي\s+|اكثر\s+من\s+|اقل\s+من\s+)?"
@@ -505,7 +507,8 @@ def _announces_known_attack(start: int, end: int, statement: Statement, ctx: _Co
     if lex.strong.search(before):
         return False
     trigger = lex.strong.search(after)
-    if trigger is None or not _DEFINITE.match(after, trigger.start()):
+    if trigger is None or not (_DEFINITE.match(after, trigger.start())
+                               or _INCIDENT_OF.search(after, 0, trigger.start())):
         return False
     that = _THAT.search(after, 0, trigger.start())
     if that is None:

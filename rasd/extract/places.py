@@ -115,10 +115,17 @@ def is_byline(text: str, m: PlaceMention) -> bool:
     return bool(OUTLET_AFTER.match(text, m.end)) and bool(OUTLET_BEFORE.search(text, max(0, m.start - 25), m.start))
 
 
+# "دوت صفارات الإنذار في السفارة الأمريكية": where sirens sounded, not where anything fell.
+ALARM = re.compile(
+    r"(?:صفارات|صافرات|صفاره|صافره)\s+(?:ال)?(?:انذار|انذارات)\s+(?:\S+\s+){0,2}?(?:(?:في|داخل|قرب|عند)\s+|ب)$"
+)
+
+
 def place_role(before: str, *, wider: str | None = None) -> str:
     """What a place mention is to the statement, read from the words just before it.
 
-    "target" unless it is the far end of a road ("طريق كربلاء – النجف"), a destination ("الطريق المؤدي
+    "target" unless it is where sirens sounded ("alarm": the attack's place only when nothing else is named),
+    the far end of a road ("طريق كربلاء – النجف"), a destination ("الطريق المؤدي
     إلى البصرة"), a landmark that only locates another place ("جنوب شرقي بغداد", "قاعدة قرب مطار أربيل"), the place of another
     attack the statement is timed by ("وقبل استهداف مطار بغداد"), or an authority's ("حكومة إقليم كردستان").
     """
@@ -133,6 +140,8 @@ def place_role(before: str, *, wider: str | None = None) -> str:
     # The base before "near" can be long-winded ("قاعدة الاحتلال الأميركي المجاورة لمطار أربيل"): read further back.
     if UNNAMED_NEAR.search(wider or before) or DISTANCE_FROM.search(before):
         return "landmark"
+    if ALARM.search(before):
+        return "alarm"
     if NEAR.search(before):
         return "near"
     if REFERENCED.search(before):
