@@ -15,8 +15,9 @@ A fresh browser context opens the page; the clock runs from the navigation (the 
   for Rasd the cluster has fired `rasdloaded`; a `rasdloaded` that comes before the count is complete is
   reported in a note).
 The first rasd load after the server starts is reported as `cold` (it reads the store); one untimed load
-warms the baseline server; then --repeat timed loads of each map (their median is printed, every run in
-the JSON). Then, on a loaded rasd page, the weapon filter is set to drone in the sidebar and timed from the
+warms the baseline server; then --repeat rounds, each loading every map once with both servers up, so a
+machine that slows down for a while slows every map alike (the medians are printed, every run in the JSON,
+and the median of each round's own rasd/FastMarkerCluster ratio). Then, on a loaded rasd page, the weapon filter is set to drone in the sidebar and timed from the
 click: the script run (Streamlit's script state back to not running), the new map iframe, its first marker
 and all its markers. Everything is offline: requests leaving localhost are aborted (and reported).
 """
@@ -228,24 +229,19 @@ def record(timing: Timing, stamps: dict, expected: int) -> None:
     timing.note = _problems(stamps, expected) or timing.note
 
 
-def timed_loads(browser: Browser, server: StreamlitServer, path: str, timing: Timing, expected: int, *,
-                repeat: int, timeout_s: float, keep_last: bool = False) -> Page | None:
-    """`repeat` timed loads of server.url + path into timing; the last page is left open if keep_last."""
-    kept = None
-    for run in range(repeat):
-        try:
-            page, stamps, guard = open_map(browser, f"{server.url}{path}", expected, timeout_s=timeout_s)
-        except (PlaywrightError, BenchError) as e:
-            timing.note = f"run {run + 1} failed: {str(e).splitlines()[0][:120]}"
-            return None
-        record(timing, stamps, expected)
-        if guard.aborted:
-            timing.note = f"requests that left localhost were aborted: {guard.aborted[:3]}"
-        if keep_last and run == repeat - 1:
-            kept = page
-        else:
-            page.context.close()
-    return kept
+def timed_load(browser: Browser, server: StreamlitServer, path: str, timing: Timing, expected: int, *,
+               timeout_s: float) -> bool:
+    """One timed load of server.url + path into timing; False (with a note) when it failed."""
+    try:
+        page, stamps, guard = open_map(browser, f"{server.url}{path}", expected, timeout_s=timeout_s)
+    except (PlaywrightError, BenchError) as e:
+        timing.note = f"run {len(timing.all_s) + 1} failed: {str(e).splitlines()[0][:120]}"
+        return False
+    record(timing, stamps, expected)
+    if guard.aborted:
+        timing.note = f"requests that left localhost were aborted: {guard.aborted[:3]}"
+    page.context.close()
+    return True
 
 
 EXTRA_SESSIONS = 3
@@ -314,52 +310,41 @@ def change_filter(page: Page, db: Path, n: int, *, timeout_s: float) -> FilterTi
     return result
 
 
-def bench_rasd(browser: Browser, db: Path, n: int, *, repeat: int, timeout_s: float, out: Path
-               ) -> tuple[Timing, FilterTiming | None]:
-    """The app itself on the store: a cold load, `repeat` warm loads, then a filter change on the last."""
-    timing = Timing(n=n, map=RASD)
+def bench_size(browser: Browser, db: Path, n: int, *, repeat: int, timeout_s: float, out: Path, layers: list[str],
+               geojson_max: int) -> tuple[list[Timing], FilterTiming | None]:
+    """Rasd and each stock layer on one store, both servers up at once and their timed loads taken in turns.
+
+    Rasd's cold load comes first and the baseline server gets one untimed load; then each of the `repeat` rounds
+    loads every map once, so a machine that slows down for a while slows every map alike. Then a filter change
+    on a loaded Rasd page, and the server memory per extra session.
+    """
     expected = count_events(db)
-    server = start_streamlit(ROOT / "app.py", log=out / f"browser-rasd-{n}.log", env={"RASD_DB": str(db)})
+    rasd = Timing(n=n, map=RASD)
+    timings = [rasd]
+    rasd_server = start_streamlit(ROOT / "app.py", log=out / f"browser-rasd-{n}.log", env={"RASD_DB": str(db)})
     try:
-        print(f"timing rasd (app.py) at {n:,} events ...", file=sys.stderr, flush=True)
+        base_server = start_streamlit(BENCH / "baseline_app.py", log=out / f"browser-baseline-{n}.log",
+                                      env={"RASD_DB": str(db), **BASELINE_ENV})
+    except BaseException:
+        rasd_server.stop()
+        raise
+    try:
+        print(f"timing rasd (app.py) and the stock layers at {n:,} events ...", file=sys.stderr, flush=True)
         try:
-            page, stamps, _ = open_map(browser, f"{server.url}/", expected, timeout_s=timeout_s)
-        except (PlaywrightError, BenchError) as e:
-            timing.note = f"cold load failed: {str(e).splitlines()[0][:120]}"
-            return timing, None
-        page.context.close()
-        timing.cold = {"iframe": _seconds(stamps["iframe"]), "first": _seconds(stamps["first"]),
-                       "all": _seconds(stamps["all"])}
-        timing.note = _problems(stamps, expected)
-        page = timed_loads(browser, server, "/", timing, expected, repeat=repeat, timeout_s=timeout_s,
-                           keep_last=True)
-        if page is None:
-            return timing, None
-        try:
-            filtered = change_filter(page, db, n, timeout_s=timeout_s)
-        finally:
+            page, stamps, _ = open_map(browser, f"{rasd_server.url}/", expected, timeout_s=timeout_s)
             page.context.close()
-        try:
-            session_memory(browser, server, timing, expected, timeout_s=timeout_s)
+            rasd.cold = {"iframe": _seconds(stamps["iframe"]), "first": _seconds(stamps["first"]),
+                         "all": _seconds(stamps["all"])}
+            rasd.note = _problems(stamps, expected)
         except (PlaywrightError, BenchError) as e:
-            timing.note = f"memory per session not measured: {str(e).splitlines()[0][:120]}"
-        return timing, filtered
-    finally:
-        server.stop()
-
-
-def bench_baselines(browser: Browser, db: Path, n: int, timings: list[Timing], *, repeat: int, timeout_s: float,
-                    out: Path, layers: list[str], geojson_max: int) -> None:
-    """Each stock folium layer on the same store, added to timings as it is measured; one untimed load first."""
-    expected = count_events(db)
-    server = start_streamlit(BENCH / "baseline_app.py", log=out / f"browser-baseline-{n}.log",
-                             env={"RASD_DB": str(db), **BASELINE_ENV})
-    try:
+            rasd.note = f"cold load failed: {str(e).splitlines()[0][:120]}"
+            return timings, None
         try:
-            page, _, _ = open_map(browser, f"{server.url}/?layer=fast", expected, timeout_s=timeout_s)
+            page, _, _ = open_map(browser, f"{base_server.url}/?layer=fast", expected, timeout_s=timeout_s)
             page.context.close()
         except (PlaywrightError, BenchError) as e:
             print(f"warm-up load failed: {str(e).splitlines()[0][:120]}", file=sys.stderr)
+        maps = [(rasd, rasd_server, "/")]
         for layer in layers:
             timing = Timing(n=n, map=BASELINES[layer])
             timings.append(timing)
@@ -368,10 +353,36 @@ def bench_baselines(browser: Browser, db: Path, n: int, timings: list[Timing], *
                 # against every pending one: quadratic, as folium renders it (a million never showed).
                 timing.note = f"skipped above --geojson-max {geojson_max:,} (quadratic in markercluster 1.4)"
                 continue
-            print(f"timing {timing.map} at {n:,} events ...", file=sys.stderr, flush=True)
-            timed_loads(browser, server, f"/?layer={layer}", timing, expected, repeat=repeat, timeout_s=timeout_s)
+            maps.append((timing, base_server, f"/?layer={layer}"))
+        for _ in range(repeat):
+            # A map that failed once is not loaded again.
+            maps = [(tm, server, path) for tm, server, path in maps
+                    if timed_load(browser, server, path, tm, expected, timeout_s=timeout_s)]
+        if not any(tm is rasd for tm, _, _ in maps):
+            return timings, None
+        try:
+            page, _, _ = open_map(browser, f"{rasd_server.url}/", expected, timeout_s=timeout_s)
+        except (PlaywrightError, BenchError) as e:
+            rasd.note = f"filter change not measured: {str(e).splitlines()[0][:120]}"
+            return timings, None
+        try:
+            filtered = change_filter(page, db, n, timeout_s=timeout_s)
+        finally:
+            page.context.close()
+        try:
+            session_memory(browser, rasd_server, rasd, expected, timeout_s=timeout_s)
+        except (PlaywrightError, BenchError) as e:
+            rasd.note = f"memory per session not measured: {str(e).splitlines()[0][:120]}"
+        return timings, filtered
     finally:
-        server.stop()
+        base_server.stop()
+        rasd_server.stop()
+
+
+def paired_ratio(rasd: list[float], ref: list[float]) -> float | None:
+    """The median over rounds of rasd's time over the reference's in the same round."""
+    ratios = [a / b for a, b in zip(rasd, ref) if b]
+    return statistics.median(ratios) if ratios and len(rasd) == len(ref) else None
 
 
 def _fmt(value: float | None) -> str:
@@ -402,8 +413,11 @@ def print_table(timings: list[Timing], filters: list[FilterTiming]) -> None:
         if rasd and ref and rasd.first_s and ref.first_s and rasd.all_s and ref.all_s:
             first = Timing.median(rasd.first_s) / Timing.median(ref.first_s)
             every = Timing.median(rasd.all_s) / Timing.median(ref.all_s)
+            paired = paired_ratio(rasd.all_s, ref.all_s)
+            pairs = "" if paired is None else f"; {paired:.2f}x as the median of each round's own ratio"
             print(f"{n:,} events: rasd/{REFERENCE} = {first:.2f}x to the first marker, {every:.2f}x until all are "
-                  "loaded (warm loads; rasd is the whole app page, the baseline a map on a bare page)")
+                  f"loaded{pairs} (warm loads taken in turns; rasd is the whole app page, the baseline a map on a "
+                  "bare page)")
     for f in filters:
         print(f"{f.n:,} events, filter change in the sidebar (weapon = {FILTER_WEAPON}, {f.shown:,} events shown): "
               f"script run {_fmt(f.script_s)} s, new map iframe {_fmt(f.iframe_s)} s, first marker "
@@ -443,12 +457,11 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 for n in args.sizes:
                     db = cached_store(n, seed=args.seed)
-                    rasd, changed = bench_rasd(browser, db, n, repeat=args.repeat, timeout_s=args.timeout, out=out)
-                    timings.append(rasd)
+                    measured, changed = bench_size(browser, db, n, repeat=args.repeat, timeout_s=args.timeout,
+                                                   out=out, layers=args.baselines, geojson_max=args.geojson_max)
+                    timings += measured
                     if changed is not None:
                         filters.append(changed)
-                    bench_baselines(browser, db, n, timings, repeat=args.repeat, timeout_s=args.timeout, out=out,
-                                    layers=args.baselines, geojson_max=args.geojson_max)
             finally:
                 browser.close()
     except PlaywrightError as e:
