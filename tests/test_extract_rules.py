@@ -522,6 +522,7 @@ def test_where_sirens_sounded_is_not_where_the_attack_struck():
     "عنوان\nدوت صفارات الإنذار في المنطقة الخضراء للتحذير من هجوم محتمل بطائرة مسيرة على السفارة الأمريكية أمس.",
     "عنوان\nتحدثت الصحيفة عن إغلاق السفارة الأمريكية في بغداد جراء استمرار تعرضها لقصف صاروخي.",
     "عنوان\nتعرضت قاعدة بلد إلى قصف جوي مكثف خلال حرب العراق عام 2003.",
-], ids=["possible", "going_on", "air_bombardment"])
-def test_a_possible_attack_attacks_going_on_and_air_bombardment_are_not_attacks(text):
+    "عنوان\nأعلن التلفزيون الرسمي اليوم مقتل أبو مهدي المهندس وقاسم سليماني في الهجوم على مطار بغداد.",
+], ids=["possible", "going_on", "air_bombardment", "us_strike_victims"])
+def test_a_possible_attack_attacks_going_on_air_bombardment_and_a_us_strike_are_not_attacks(text):
     assert _events(text) == []
