@@ -175,6 +175,15 @@ def test_the_events_map_loads_no_jquery(events):
     assert "jquery" not in html.lower() and "jQuery" not in JS_SOURCE and "$(" not in JS_SOURCE
 
 
+def test_the_same_view_renders_the_same_page_for_every_reader(events):
+    # Streamlit keeps one copy of a message many sessions send only when the bytes are equal.
+    first, again = render(build_map(events, heat=True)), render(build_map(events, heat=True))
+    assert first == again
+    assert render(build_map(events, heat=False)) != first
+    ids = re.findall(r'id="(map_[^"]+)"', first)
+    assert ids and len(set(re.findall(r"\b(\w+_\d{4})\b", first))) >= 4
+
+
 def test_synthetic_events_have_the_store_columns_filled_in():
     frame = fake_events_frame(500, seed=11)
     assert list(frame.columns) == list(EVENTS_FRAME_COLUMNS)

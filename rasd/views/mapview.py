@@ -698,7 +698,22 @@ def build_map(
         _HeatLayer(layer, name=t("map.heat", lang)).add_to(m)
         folium.LayerControl(collapsed=False).add_to(m)
     _Legend(lang=lang).add_to(m)
+    _stable_ids(m.get_root())
     return m
+
+
+def _stable_ids(root: Element) -> None:
+    """Number the map's elements in tree order instead of folium's random ids.
+
+    The same filters then render the same page for every reader, and Streamlit keeps one copy of a message
+    that many sessions sent (its message cache is keyed by content): at a million events the map is megabytes.
+    """
+    stack, n = [root], 0
+    while stack:
+        element = stack.pop(0)
+        element._id = f"{n:04d}"
+        n += 1
+        stack.extend(element._children.values())
 
 
 def map_html_bytes(m: folium.Map) -> int:
