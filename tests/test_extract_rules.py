@@ -526,3 +526,24 @@ def test_where_sirens_sounded_is_not_where_the_attack_struck():
 ], ids=["possible", "going_on", "air_bombardment", "us_strike_victims"])
 def test_a_possible_attack_attacks_going_on_air_bombardment_and_a_us_strike_are_not_attacks(text):
     assert _events(text) == []
+
+
+def test_drone_aviation_is_a_drone():
+    text = "عنوان\nأكدت المقاومة الإسلامية في العراق أمس استهداف قاعدة عين الأسد بالطيران المسير."
+    assert [(e.place, e.weapon) for e in _events(text)] == [("ain-al-asad", "drone")]
+
+
+def test_the_police_of_a_city_tell_the_attack_they_are_not_its_place():
+    text = ("عنوان\n"
+            "ونقلت الوكالة عن ضابط في شرطة البصرة أن \"عبوة ناسفة انفجرت أمس في رتل شاحنات تحمل معدات التحالف "
+            "الدولي في منطقة الفاصلة بين محافظتي البصرة وذي قار\".")
+    assert {e.place for e in _events(text)} <= {"basra-governorate", "dhi-qar-governorate"}
+    assert _events(text)
+
+
+@pytest.mark.parametrize("text", [
+    "عنوان\nوقالت القيادة إن الأشخاص الذين سبق وأن استهدفوا المنطقة الخضراء ومطار بغداد الدولي مرات عدة اعتقلوا.",
+    "عنوان\nوفي الأشهر القليلة المنصرمة تصاعدت وتيرة استهداف المنطقة الخضراء التي تضم السفارة الأمريكية بالصواريخ.",
+], ids=["several_times", "rising_pace"])
+def test_attacks_told_as_many_times_or_a_rising_pace_are_no_attack_in_particular(text):
+    assert _events(text) == []
