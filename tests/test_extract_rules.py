@@ -547,3 +547,23 @@ def test_the_police_of_a_city_tell_the_attack_they_are_not_its_place():
 ], ids=["several_times", "rising_pace"])
 def test_attacks_told_as_many_times_or_a_rising_pace_are_no_attack_in_particular(text):
     assert _events(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "عنوان\nوأوضحت المصادر أن القصف الأمريكي استهدف أمس مخازن للأسلحة قرب مطار بغداد.",
+    "عنوان\nوأوضحت المصادر أن صواريخ استهدفت أمس مقرات تابعة للحشد الشعبي قرب مطار بغداد.",
+], ids=["us_bombardment", "pmf_sites"])
+def test_us_bombardment_and_strikes_on_pmf_sites_are_not_attacks_on_the_coalition(text):
+    assert _events(text) == []
+
+
+def test_the_us_consulate_in_kurdistan_is_the_erbil_consulate():
+    text = "عنوان\nهجوم بثلاث طائرات مسيرة مفخخة قرب القنصلية الأمريكية بكردستان العراق أمس."
+    assert [e.place for e in _events(text)] == ["us-consulate-erbil"]
+
+
+def test_a_name_followed_by_its_bearers_office_is_a_person_not_a_place():
+    text = ("عنوان\n"
+            "وكان أميد خوشناو، محافظ أربيل، أكد أمس إسقاط 3 طائرات مسيرة مفخخة استهدفت القوات الأمريكية في قرى "
+            "شمالي المدينة.")
+    assert _events(text) == []

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 
 from rasd.models import PlaceMention
+from rasd.vocab import SITE_KINDS
 
 # "south of Baghdad": a compass word right before a place widens it to its surroundings.
 COMPASS = re.compile(r"(?:شمال|جنوب|شرق|غرب)(?:ي|ى)?\s*(?:شرق|غرب)?(?:ي|ى)?\s*$")
@@ -107,10 +108,20 @@ def _base_named(noun: str, words: str, start: int, find: Callable[[str], list[Pl
     return None
 
 
+# "أميد خوشناو، محافظ أربيل": a name followed by its bearer's office is a person's, whatever place it spells.
+TITLE_AFTER = re.compile(r"\s*[،,]\s*(?:محافظ|قائممقام|قائمقام|مدير ناحية|قائد شرطة|رئيس مجلس محافظة)\s+[^\W\d_]")
+_GIVEN_NAME = re.compile(r"(?:^|\s)(?!(?:في|من|الى|إلى|على|عن|قرب|نحو|حول|داخل|قاعدة|مطار|معسكر|ناحية|قضاء|مدينة|محافظة|منطقة|"
+                         r"قرية|بلدة|شمال|جنوب|شرق|غرب)\s*$)[^\W\d_]{3,}\s+$")
+
+
 def is_byline(text: str, m: PlaceMention) -> bool:
-    """True for a place name that is an outlet's ("تلقته (بغداد اليوم)") or a dateline ("بغداد - ")."""
+    """True for a place name that is an outlet's ("تلقته (بغداد اليوم)"), a dateline ("بغداد - ") or a person's
+    ("أميد خوشناو، محافظ أربيل")."""
     line_start = text.rfind("\n", max(0, m.start - 200), m.start) + 1
     if not text[max(line_start, m.start - 200):m.start].strip(" \t\"'«“(") and DATELINE_MARK.match(text, m.end):
+        return True
+    if (m.place.kind not in SITE_KINDS and TITLE_AFTER.match(text, m.end)
+            and _GIVEN_NAME.search(text, max(0, m.start - 20), m.start)):
         return True
     return bool(OUTLET_AFTER.match(text, m.end)) and bool(OUTLET_BEFORE.search(text, max(0, m.start - 25), m.start))
 
