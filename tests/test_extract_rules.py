@@ -567,3 +567,12 @@ def test_a_name_followed_by_its_bearers_office_is_a_person_not_a_place():
             "وكان أميد خوشناو، محافظ أربيل، أكد أمس إسقاط 3 طائرات مسيرة مفخخة استهدفت القوات الأمريكية في قرى "
             "شمالي المدينة.")
     assert _events(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "عنوان\nقصفت طائرة مسيرة تركية أمس موقعا قرب مطار أربيل الذي يضم قوات التحالف.",
+    "عنوان\nسقطت صواريخ أمس على القاعدة التركية في زليكان قرب الموصل التي تضم قوات أجنبية.",
+    "عنوان\nاستهدفت غارة إسرائيلية أمس مخزنا للأسلحة قرب قاعدة بلد الجوية التي تضم متعاقدين أمريكيين.",
+], ids=["turkish_drone", "turkish_base", "israeli_strike"])
+def test_other_states_strikes_and_turkish_bases_are_not_attacks_on_the_coalition(text):
+    assert _events(text) == []
