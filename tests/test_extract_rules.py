@@ -552,7 +552,8 @@ def test_attacks_told_as_many_times_or_a_rising_pace_are_no_attack_in_particular
 @pytest.mark.parametrize("text", [
     "عنوان\nوأوضحت المصادر أن القصف الأمريكي استهدف أمس مخازن للأسلحة قرب مطار بغداد.",
     "عنوان\nوأوضحت المصادر أن صواريخ استهدفت أمس مقرات تابعة للحشد الشعبي قرب مطار بغداد.",
-], ids=["us_bombardment", "pmf_sites"])
+    "عنوان\nاستهدفت مقاتلات أمريكية أمس مواقع قرب مطار بغداد الدولي.",
+], ids=["us_bombardment", "pmf_sites", "us_aircraft"])
 def test_us_bombardment_and_strikes_on_pmf_sites_are_not_attacks_on_the_coalition(text):
     assert _events(text) == []
 
