@@ -18,7 +18,7 @@ from scoring import BATCH_STARTS, corpus_rows, prefix, score_folder, splits
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "realworld"
 # (split, F1 floor, exact-day floor): a little under what the extractor scores now.
-FLOORS = [("dev", 0.85, 0.95), ("holdout", 0.62, 0.95), ("all", 0.80, 0.95)]
+FLOORS = [("dev", 0.85, 0.95), ("holdout", 0.63, 0.95), ("all", 0.80, 0.95)]
 
 
 def _catalogue() -> list[dict[str, str]]:
