@@ -577,3 +577,13 @@ def test_a_name_followed_by_its_bearers_office_is_a_person_not_a_place():
 ], ids=["turkish_drone", "turkish_base", "israeli_strike"])
 def test_other_states_strikes_and_turkish_bases_are_not_attacks_on_the_coalition(text):
     assert _events(text) == []
+
+
+def test_another_attack_told_next_is_made_with_the_same_weapon_unless_it_says():
+    text = ("عنوان\n"
+            "واستهدف هجوم صاروخي قاعدة عين الأسد العسكرية أمس. وتلاه هجوم ثان في اليوم نفسه على قاعدة بلد الجوية "
+            "شمال بغداد.")
+    assert {(e.place, e.weapon) for e in _events(text)} == {("ain-al-asad", "rocket"), ("balad-air-base", "rocket")}
+    own = ("عنوان\n"
+           "واستهدف هجوم صاروخي قاعدة عين الأسد العسكرية أمس. وتلاه هجوم ثان بطائرة مسيرة على قاعدة بلد الجوية.")
+    assert {(e.place, e.weapon) for e in _events(own)} == {("ain-al-asad", "rocket"), ("balad-air-base", "drone")}

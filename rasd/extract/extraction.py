@@ -70,6 +70,8 @@ MAX_PLACES_PER_STATEMENT = 3
 _CLAIM_WINDOW_DAYS = 7
 # "a similar attack", "a second bomb", "another convoy": the same kind of target as the article's attack.
 # "هذا الاستهداف هو الثالث خلال أيام": an ordinal counts attacks like it.
+# "وتلاه هجوم ثان على قاعدة بلد": another attack like the one just told, by the same means unless it says.
+_ANOTHER = re.compile(r"(?:^|\s)(?:هجوم|هجوما|هجمه|استهداف|قصف)\s+(?:ثان|ثانيا|اخر|مماثل|مماثلا|ثالث|ثالثا)(?:\s|$)")
 _SIMILAR = re.compile(
     r"(?:^|\s)(?:مماثل|مماثله|مماثلا|مشابه|ثانيه|ثان|اخري|الثالث|الثالثه|الرابع|الرابعه|الخامس|الخامسه)(?:\s|$)"
 )
@@ -710,6 +712,11 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
                     e.weapon = weapon
         if placeless and _us_context(folded_st, lex) and not ctx.mentions.any_within(st.start, st.end):
             unplaced.append((st.end, _first_cue(folded_st, lex.targets), _first_cue(folded_st, lex.weapons)))
+        if events and told_last and _ANOTHER.search(folded_st):
+            weapon = next((e.weapon for e, _ in told_last if e.weapon != "unknown"), None)
+            for e, _ in events:
+                if e.weapon == "unknown" and weapon:
+                    e.weapon = weapon
         if events:
             told_last = events
         if (events or placeless) and own is not None and own.precision != "unknown":
