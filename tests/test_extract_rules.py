@@ -587,3 +587,15 @@ def test_another_attack_told_next_is_made_with_the_same_weapon_unless_it_says():
     own = ("عنوان\n"
            "واستهدف هجوم صاروخي قاعدة عين الأسد العسكرية أمس. وتلاه هجوم ثان بطائرة مسيرة على قاعدة بلد الجوية.")
     assert {(e.place, e.weapon) for e in _events(own)} == {("ain-al-asad", "rocket"), ("balad-air-base", "drone")}
+
+
+def test_the_base_refers_to_the_base_named_last_even_one_the_gazetteer_lacks():
+    text = ("عنوان\n"
+            "استهدفت طائرة مسيرة قاعدة حرير الجوية التي تضم قوات أمريكية أمس. والجمعة أعلنت الفصائل استهداف قاعدة "
+            "خراب الجير الأمريكية في سوريا. وقالت الفصائل إنها قصفت القاعدة برشقة صاروخية.")
+    assert [(e.place, e.weapon) for e in _events(text)] == [("harir-air-base", "drone")]
+    # Described, not named, a base between them leaves the base meant as it was.
+    again = ("عنوان\n"
+             "استهدفت طائرة مسيرة قاعدة حرير الجوية أمس، وهي قاعدة عسكرية تضم قوات أمريكية. "
+             "وقالت الفصائل إنها قصفت القاعدة برشقة صاروخية فجر اليوم.")
+    assert ("harir-air-base", "rocket") in {(e.place, e.weapon) for e in _events(again)}
