@@ -599,3 +599,11 @@ def test_the_base_refers_to_the_base_named_last_even_one_the_gazetteer_lacks():
              "استهدفت طائرة مسيرة قاعدة حرير الجوية أمس، وهي قاعدة عسكرية تضم قوات أمريكية. "
              "وقالت الفصائل إنها قصفت القاعدة برشقة صاروخية فجر اليوم.")
     assert ("harir-air-base", "rocket") in {(e.place, e.weapon) for e in _events(again)}
+
+
+@pytest.mark.parametrize("text", [
+    "عنوان\nنشرت هيئة الإذاعة البريطانية مشاهد من داخل معسكر في منطقة الدورة جنوبي بغداد شهد انفجار كدس للعتاد أمس.",
+    "عنوان\nوقالت وكالة الصحافة الفرنسية إن صاروخا سقط أمس على مقر للشرطة في الدورة جنوبي بغداد.",
+], ids=["depot_blast", "agency_name"])
+def test_a_depot_blast_and_a_news_agencys_name_are_no_attack_on_the_coalition(text):
+    assert _events(text) == []
