@@ -607,3 +607,16 @@ def test_the_base_refers_to_the_base_named_last_even_one_the_gazetteer_lacks():
 ], ids=["depot_blast", "agency_name"])
 def test_a_depot_blast_and_a_news_agencys_name_are_no_attack_on_the_coalition(text):
     assert _events(text) == []
+
+
+def test_a_wire_dateline_dates_the_stories_today_on_a_page_of_the_next_day():
+    text = ("عنوان\n"
+            "بغداد 20 نوفمبر 2023 (شينخوا) أفاد مصدر أمني بأن الأمطار أغلقت الطرق.\n"
+            "وأعلنت خلية الإعلام الأمني في وقت سابق اليوم عن سقوط صاروخي كاتيوشا على معسكر تتواجد فيه قوات أجنبية "
+            "في منطقة بسماية جنوب شرقي بغداد.")
+    assert [(e.place, e.date) for e in _events(text, published=date(2023, 11, 21))] == [("besmaya", date(2023, 11, 20))]
+    # A date in the sentence, with a weekday in brackets, is not a dateline.
+    told = ("عنوان\n"
+            "ذكر تقرير في 20 نوفمبر 2023 (الاثنين) أن الهجمات تصاعدت.\n"
+            "وسقط صاروخا كاتيوشا اليوم على معسكر تتواجد فيه قوات أجنبية في منطقة بسماية.")
+    assert [e.date for e in _events(told, published=date(2023, 11, 21))] == [date(2023, 11, 21)]

@@ -694,6 +694,10 @@ def article_reference(article: Article) -> Reference:
                 f"{max(later).isoformat()}, a date the text reports"
             )
             return Reference(latest, "text", (flag,))
+        wire = _wire_dateline(article.text)
+        if wire is not None and timedelta(days=1) <= article.published - wire <= timedelta(days=_WIRE_LAG_DAYS):
+            # "بغداد 17 مارس 2020 (شينخوا)" on a page of the 18th: the wire story's "today" is the 17th.
+            return Reference(wire, "dateline", (f"wire dateline {wire.isoformat()} before the page's date",))
         return Reference(article.published, "catalogue")
     from_url = url_date(article.url)
     if from_url is not None and (latest is None or from_url >= latest - timedelta(days=1)):
@@ -730,6 +734,26 @@ _HEADER_FURNITURE = re.compile(
     r"\d{1,2}\s+(?:محرم|صفر|ربيع الاول|ربيع الثاني|ربيع الاخر|جمادي الاولي|جمادي الاخره|جمادي الثانيه|رجب|شعبان"
     r"|رمضان|شوال|ذو القعده|ذي القعده|ذو الحجه|ذي الحجه)\s+\d{3,4}\s*ه?|رقم العدد\s*\[?\d+\]?|(?<!\w)مـ?(?!\w)"
 )
+
+
+# A wire story opens with its city, its date and its agency: "بغداد 17 مارس 2020 (شينخوا)", "بغداد - 5 يناير 2021 (كونا) --".
+_WIRE_AGENCY = re.compile(r"\s*[-–—]?\s*[(（]\s*[^()（）\n]{2,25}\s*[)）]")
+_WEEKDAY_WORD = re.compile(r"السبت|الأحد|الاحد|الاثنين|الإثنين|الثلاثاء|الأربعاء|الاربعاء|الخميس|الجمعة|الجمعه")
+_WIRE_LAG_DAYS = 2
+
+
+def _wire_dateline(text: str) -> date | None:
+    """The date of a wire dateline opening one of an article's first lines (city, full date, agency in brackets)."""
+    head = [line for line in text[:_DATELINE_CHARS].split("\n") if line.strip()][:_DATELINE_LINES]
+    for line in head:
+        opening = line[:80]
+        for m in find_dates(opening, reference=Reference(None, "none")):
+            agency = _WIRE_AGENCY.match(opening, m.end)
+            # The city and its dash before the date, and an agency (not a weekday) in the brackets after it.
+            if (m.range.precision == "day" and agency and len(opening[:m.start].replace("-", " ").split()) <= 2
+                    and not _WEEKDAY_WORD.search(agency.group())):
+                return m.range.date
+    return None
 
 
 def _dateline(text: str) -> date | None:
