@@ -620,3 +620,10 @@ def test_a_wire_dateline_dates_the_stories_today_on_a_page_of_the_next_day():
             "ذكر تقرير في 20 نوفمبر 2023 (الاثنين) أن الهجمات تصاعدت.\n"
             "وسقط صاروخا كاتيوشا اليوم على معسكر تتواجد فيه قوات أجنبية في منطقة بسماية.")
     assert [e.date for e in _events(told, published=date(2023, 11, 21))] == [date(2023, 11, 21)]
+
+
+def test_a_claim_of_the_attack_told_keeps_its_place_not_the_base_named_before():
+    text = ("تعرف على قاعدة حرير\n"
+            "تعرضت محافظة أربيل لهجوم صاروخي أمس استهدف محيط مطار أربيل الذي تتمركز فيه قوات التحالف.\n"
+            "وكانت مجموعة مسلحة أعلنت مسؤوليتها عن الهجوم على القاعدة الأمريكية.")
+    assert {e.place for e in _events(text)} == {"erbil-airport"}
