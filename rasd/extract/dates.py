@@ -742,10 +742,14 @@ _WEEKDAY_WORD = re.compile(r"السبت|الأحد|الاحد|الاثنين|ا�
 _WIRE_LAG_DAYS = 2
 
 
+def _head_lines(text: str) -> list[str]:
+    """The first non-blank lines of a text, where a date line stands."""
+    return [line for line in text[:_DATELINE_CHARS].split("\n") if line.strip()][:_DATELINE_LINES]
+
+
 def _wire_dateline(text: str) -> date | None:
     """The date of a wire dateline opening one of an article's first lines (city, full date, agency in brackets)."""
-    head = [line for line in text[:_DATELINE_CHARS].split("\n") if line.strip()][:_DATELINE_LINES]
-    for line in head:
+    for line in _head_lines(text):
         opening = line[:80]
         for m in find_dates(opening, reference=Reference(None, "none")):
             agency = _WIRE_AGENCY.match(opening, m.end)
@@ -759,7 +763,7 @@ def _wire_dateline(text: str) -> date | None:
 def _dateline(text: str) -> date | None:
     """A full date standing alone in an article's first lines: its publication date as printed."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    head = [line.strip() for line in text[:_DATELINE_CHARS].split("\n") if line.strip()][:_DATELINE_LINES]
+    head = [line.strip() for line in _head_lines(text)]
     # Statements and posts are signed with their date on the last line.
     for line in head + lines[-2:]:
         found = [m for m in find_dates(line, reference=Reference(None, "none")) if m.range.precision == "day"]

@@ -265,7 +265,7 @@ _OTHER_BASE = re.compile(
 _CLAIMED_TOLD = re.compile(r"مس(?:وو|ؤو)ليت(?:ها|ه|هم)\s+عن\s+(?:هذا\s+|هذه\s+|ذلك\s+|تلك\s+)?ال")
 
 
-def _claims_the_attack_told(folded: str, lex: Lexicon) -> bool:
+def _claims_the_attack_told(folded: str) -> bool:
     """True for a claim of "the attack" ("أعلنت مسؤوليتها عن الهجوم على القاعدة"): the attack just told, so "the base"
     in it is that attack's place, not the last base the article named."""
     return bool(_CLAIMED_TOLD.search(folded))
@@ -325,7 +325,7 @@ def _choose_places(text: str, statement: Statement, ctx: _Context, lex: Lexicon)
             first = found[-1]
             found[-1] = (first[0], "road", first[2], first[3])
         found.append((place, precision, m.start, role))
-    if not any(p.kind in SITE_KINDS for p, _, _, _ in found) and not _claims_the_attack_told(folded_statement, lex):
+    if not any(p.kind in SITE_KINDS for p, _, _, _ in found) and not _claims_the_attack_told(folded_statement):
         site = _anaphor(folded_statement, statement.start, ctx, lex)
         if site is not None:
             found.insert(0, (site, "site", statement.start, "target"))

@@ -708,12 +708,10 @@ def _stable_ids(root: Element) -> None:
     The same filters then render the same page for every reader, and Streamlit keeps one copy of a message
     that many sessions sent (its message cache is keyed by content): at a million events the map is megabytes.
     """
-    stack, n = [root], 0
-    while stack:
-        element = stack.pop(0)
+    elements = [root]
+    for n, element in enumerate(elements):
         element._id = f"{n:04d}"
-        n += 1
-        stack.extend(element._children.values())
+        elements.extend(element._children.values())
 
 
 def map_html_bytes(m: folium.Map) -> int:
