@@ -86,6 +86,14 @@ NOT_ATTACKS = [
      "عنوان\nنشرت هيئة الإذاعة البريطانية مشاهد من داخل معسكر في منطقة الدورة جنوبي بغداد شهد انفجار كدس للعتاد أمس."),
     ("agency_name",
      "عنوان\nوقالت وكالة الصحافة الفرنسية إن صاروخا سقط أمس على مقر للشرطة في الدورة جنوبي بغداد."),
+    ("air_aggression",
+     "عنوان\nوجاء ذلك بعد مقتل ثمانية في إثر اعتداء جوي أميركي استهدف أمس موقعا في جرف النصر جنوبي بغداد."),
+    ("faction_hq_quoted",
+     "عنوان\nتصاعد التوتر مع القوات الأمريكية بعد الهجوم الذي استهدف أمس مقر “حركة النجباء” في بغداد."),
+    ("embassy_fire",
+     "عنوان\nتعرضت أحياء قريبة من المنطقة الخضراء أمس للرشقات التي أطلقتها السفارة الأمريكية."),
+    ("defence_test",
+     "عنوان\nأطلقت منظومة سي رام في السفارة الأمريكية رشقات نارية أمس خلال اختبار المنظومة الجديدة."),
 ]
 
 
@@ -388,7 +396,7 @@ def test_an_ordinal_opens_the_next_attack_of_several_so_its_place_is_a_target():
     # Written for these tests, as the ones above.
     text = ("وكان تفجيران بعبوتين ناسفتين قد استهدفا أمس رتلين للتحالف الدولي، الأول قرب محافظة الديوانية، "
             "والثاني قرب مدينة السماوة جنوب العراق.")
-    assert sorted(e.place for e in _events(text)) == ["diwaniyah", "samawah"]
+    assert sorted(e.place for e in _events(text)) == ["qadisiyah-governorate", "samawah"]
 
 
 def test_each_place_takes_the_weapon_its_own_clause_names():
@@ -450,6 +458,12 @@ def test_an_unnamed_base_near_a_landmark_is_around_it_and_heads_the_named_base()
     assert (alone.place, alone.geo_precision) == ("erbil-airport", "district")
 
 
+def test_an_undated_base_by_a_site_is_not_a_named_base_far_from_it():
+    text = ("عنوان\nأعلنت المقاومة الإسلامية استهداف قاعدة أمريكية قرب مطار أربيل بطائرة مسيرة.\n"
+            "وجاء ذلك بعد ساعات من إعلانها استهداف قاعدة حرير الأمريكية بطائرة مسيرة.")
+    assert sorted(e.place for e in _events(text, published=None)) == ["erbil-airport", "harir-air-base"]
+
+
 def test_a_described_base_next_to_a_landmark_is_the_named_base_the_article_reports():
     text = ("عنوان\n"
             "أعلنت فصائل مسلحة مساء الأحد استهداف قاعدة حرير التي تضم جنودا أمريكيين في أربيل بطائرة مسيرة.\n"
@@ -479,7 +493,7 @@ def test_an_attack_counted_as_the_third_in_days_is_like_the_one_reported():
             "وهذا الاستهداف هو الثالث خلال أيام، بعد استهداف وقع أمس الأحد في محافظة بابل جنوب بغداد.")
     events = _events(text, published=date(2020, 12, 28))
     assert sorted((e.place, e.date) for e in events) == [
-        ("babil-governorate", date(2020, 12, 27)), ("diwaniyah", date(2020, 12, 28))]
+        ("babil-governorate", date(2020, 12, 27)), ("qadisiyah-governorate", date(2020, 12, 28))]
 
 
 def test_a_cue_in_the_attacks_motive_does_not_negate_it():

@@ -338,6 +338,9 @@ def test_find_equals_whole_text_matching(gaz, seeds_dir):
     ("Ain al-Asad", "ain-al-asad"),
     ("محافظة الأنبار", "anbar-governorate"),
     ("الأنبار", "anbar-governorate"),
+    # the governorate under its capital's name, as the press calls it
+    ("محافظة الديوانية", "qadisiyah-governorate"),
+    ("الديوانية", "diwaniyah"),
     ("بغداد", "baghdad"),
     ("حديثة", "haditha"),          # exact lookups accept the names find() needs context for
     ("camp-victory", "camp-victory"),

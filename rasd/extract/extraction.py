@@ -8,7 +8,7 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from rasd.extract.dates import Reference, article_reference, best_range, date_words, find_dates
 from rasd.extract.merging import absorb, distance_km, merge_events, precision_key, same_place, same_weapon
@@ -20,6 +20,9 @@ from rasd.extract.places import (
 )
 from rasd.extract.segment import Span, clauses, sentences
 from rasd.vocab import OUTCOMES, SITE_KINDS
+
+if TYPE_CHECKING:
+    from geo.gazetteer import Gazetteer
 
 GEO_PRECISION_BY_KIND = {
     "airbase": "site", "camp": "site", "airport": "site", "embassy": "site", "zone": "site",
@@ -84,8 +87,11 @@ _SAME_DAY = re.compile(r"(?:^|\s)(?:(?:في|من|ب)?\s*(?:نفس|ذات)\s+ال
 _FOLLOW_UP_LINES = 3
 # Only an attack this close to the article's date is the lead story undated attacks are dated by.
 _LEAD_DAYS = 7
-# How far from its landmark an unnamed base can be ("قاعدة جوية غرب بغداد" is Ain al-Asad, 180 km away).
+# How far from its landmark an unnamed base can be ("قاعدة جوية غرب بغداد" is Ain al-Asad, 180 km away) ...
 _LANDMARK_KM = 250.0
+# ... and, when either is undated, from a landmark that is a site itself ("قاعدة أمريكية قرب مطار أربيل" is not
+# the Harir base an undated sentence of the same article names, 60 km away).
+_SITE_LANDMARK_KM = 20.0
 # "قتل جنديان عراقيان بهجوم لداعش قرب قاعدة عين الأسد": an attack on Iraqi troops by the Islamic State
 # beside a base that hosts coalition forces is not an attack on them.
 _ON_IRAQI_FORCES = re.compile(
@@ -769,7 +775,8 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
             if e.weapon == "unknown" and told[2]:
                 e.weapon = told[2]
             kept.append(e)
-    events = _fold_landmarks(_fold_headline(merge_events(kept, same_article=True), title_end=text.find("\n")))
+    events = _fold_landmarks(_fold_headline(merge_events(kept, same_article=True), title_end=text.find("\n")),
+                             gaz=gaz)
     _claim_recent_attacks(events, text, ctx, lex)
     return events
 
@@ -822,7 +829,7 @@ def _unplaced_told(
                  and text.count("\n", told[0], start) <= _FOLLOW_UP_LINES), None)
 
 
-def _fold_landmarks(events: list[Event]) -> list[Event]:
+def _fold_landmarks(events: list[Event], *, gaz: Gazetteer) -> list[Event]:
     """An unnamed base placed by a landmark or a town is the one base of that weapon the article names near it.
 
     "تم استهداف قواتها في قاعدة جوية غرب بغداد بصاروخ باليستي" beside "مهاجمة قاعدة عين الأسد بصاروخ
@@ -833,13 +840,24 @@ def _fold_landmarks(events: list[Event]) -> list[Event]:
     for e in events:
         if e.geo_precision == "site" or e.target not in _LANDMARKED_TARGETS:
             continue
+        at_site = gaz.has(e.place) and gaz.get(e.place).kind in SITE_KINDS
         named = [b for b in out if b is not e and b.geo_precision == "site" and b.target == e.target
-                 and same_weapon(b.weapon, e.weapon) and distance_km(b, e) <= _LANDMARK_KM
-                 and (b.date_range.overlaps(e.date_range) or "unknown" in (b.date_precision, e.date_precision))]
+                 and same_weapon(b.weapon, e.weapon) and distance_km(b, e) <= _reach(b, e, at_site=at_site)]
         if len(named) == 1:
             absorb(named[0], e)
             out.remove(e)
     return out
+
+
+def _reach(named: Event, unnamed: Event, *, at_site: bool) -> float:
+    """How far the named base may be from where the unnamed one is placed (0 when their dates differ)."""
+    if named.date_range.overlaps(unnamed.date_range) and "unknown" not in (named.date_precision,
+                                                                          unnamed.date_precision):
+        return _LANDMARK_KM
+    if "unknown" in (named.date_precision, unnamed.date_precision):
+        # Undated, the two may be different attacks: only a base right by a site landmark is the one meant.
+        return _SITE_LANDMARK_KM if at_site else _LANDMARK_KM
+    return 0.0
 
 
 def _heads_place(head: Event, body: Event) -> bool:
