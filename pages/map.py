@@ -7,8 +7,6 @@ from rasd.views.i18n import t
 from rasd.views.mapview import build_map, event_pos_from_click
 from rasd.ui import data, interact, layout, panels
 
-K_HEAT = "map.heat"
-
 
 def main() -> None:
     """Draw the map page: the map first, then the header above it, the details beside it and the sidebar."""
@@ -19,8 +17,8 @@ def main() -> None:
     # for before the sidebar widgets'.
     top = st.container()
     left, right = st.columns([3, 2])
-    # The heat toggle is drawn above the map but after it: its value is the one the last run left in the session.
-    heat = bool(st.session_state.get(K_HEAT, False))
+    # The layer switch is drawn above the map but after it: its value is the one the last run left in the session.
+    heat = interact.shown_layer() == "heat"
     center = (view.lat, view.lon) if view.lat is not None else None
     selected = data.event_record(view.event) if view.event else None
     fmap = build_map(payload_js=data.payload_js(view.filters, lang),
@@ -33,7 +31,7 @@ def main() -> None:
     interact.take_click(view, data.event_id_of_pos(event_pos_from_click(returned)))
     with top:
         layout.header(ctx, notices)
-        st.toggle(t("map.heat", lang), key=K_HEAT)
+        interact.layer_switch(lang)
     with right:
         panels.selection(ctx)
     layout.side(ctx)

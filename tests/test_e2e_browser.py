@@ -320,6 +320,32 @@ def test_marker_click_shows_the_event_and_puts_it_in_the_url(tab: Tab, e2e_db: P
     _screenshot(tab, "map-selected")
 
 
+HEAT_CANVASES = "() => document.querySelectorAll('canvas.leaflet-heatmap-layer').length"
+
+
+def _layer_shown(tab: Tab, choice: str) -> int:
+    """Click a choice of the map's layer switch; the heat canvases on the redrawn map."""
+    switch = tab.page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]')
+    switch.get_by_role("radio", name=label("layer", choice, "en"), exact=True).click()
+    wait_for_run(tab.page)
+    wait_for_markers(tab.page)
+    return tab.map().evaluate(HEAT_CANVASES)
+
+
+def test_the_layer_switch_shows_a_heat_map_and_keeps_a_choice_clicked_again(tab: Tab,
+                                                                          e2e_events: pd.DataFrame) -> None:
+    """Heat map draws the shown events as heat; clicking it again keeps it (not none); Markers takes it away."""
+    tab.open("/map?" + urlencode(SHARED), markers=True)
+    assert tab.map().evaluate(HEAT_CANVASES) == 0
+    assert _layer_shown(tab, "heat") == 1
+    assert _layer_shown(tab, "heat") == 1
+    pressed = tab.page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"] [role="radio"][aria-checked="true"]')
+    assert pressed.count() == 1 and label("layer", "heat", "en") in pressed.inner_text()
+    assert _layer_shown(tab, "markers") == 0
+    assert _visible_count(tab) == len(_located(_expected(SHARED, e2e_events)[1]))
+    _no_error_box(tab)
+
+
 def _sidebar_filters(tab: Tab) -> tuple[list[str], dict[str, list[str]]]:
     dates = tab.page.evaluate(DATE_INPUTS)
     tags = {w["label"].strip(): w["tags"] for w in tab.page.evaluate(MULTISELECTS)}

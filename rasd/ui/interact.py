@@ -10,16 +10,39 @@ import streamlit as st
 
 from rasd.errors import FilterError
 from rasd.ui import state
+from rasd.views.i18n import label, t
 from rasd.views.viewstate import View
 
 K_LAST_CLICK = "map.last_click"
 K_MAP_GENERATION = "map.generation"
 K_LAST_SPAN = "timeline.last_span"
+K_LAYER = "map.layer"
+K_LAYER_SHOWN = "map.layer_shown"
+LAYERS = ("markers", "heat")
 
 
 def map_key() -> str:
     """The st_folium key; a new one forgets the last click (after the selection is closed)."""
     return f"map.{st.session_state.get(K_MAP_GENERATION, 0)}"
+
+
+def shown_layer() -> str:
+    """The way the reader last chose to show the events: 'markers' or 'heat'."""
+    return st.session_state.get(K_LAYER_SHOWN, LAYERS[0])
+
+
+def layer_switch(lang: str) -> None:
+    """Markers or heat map, as a segmented control: the sidebar loads its code anyway, where a toggle's code would
+    be one more lazily loaded chunk before the map's frame comes (bench/bench_browser.py measured it at 10,000)."""
+    # Clicking the chosen option again clears a segmented control: the last choice is drawn again instead.
+    st.session_state[K_LAYER] = shown_layer()
+    st.segmented_control(t("map.layer", lang), LAYERS, key=K_LAYER, format_func=lambda c: label("layer", c, lang),
+                         on_change=_layer_chosen)
+
+
+def _layer_chosen() -> None:
+    if st.session_state.get(K_LAYER) in LAYERS:
+        st.session_state[K_LAYER_SHOWN] = st.session_state[K_LAYER]
 
 
 def take_click(view: View, clicked: str | None) -> None:

@@ -77,6 +77,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "map.legend_review": ("Review", "المراجعة"),
     "map.legend_unreviewed": ("Not yet reviewed (fainter)", "لم تُراجع بعد (أبهت)"),
     "map.heat": ("Heat map", "خريطة حرارية"),
+    "map.layer": ("Show as", "العرض"),
     "map.markers": ("Markers", "علامات"),
     "map.basemap": ("Base map", "الخريطة الأساسية"),
     "map.offline_tiles": ("Offline: outline only", "دون اتصال: الحدود فقط"),
@@ -388,6 +389,10 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "all": ("All dates", "كل التواريخ"),
         "last30": ("Last 30 days", "آخر 30 يومًا"),
         "year": ("Last year of data", "آخر سنة من البيانات"),
+    },
+    "layer": {
+        "markers": ("Markers", "علامات"),
+        "heat": ("Heat map", "خريطة حرارية"),
     },
     "lang": {
         "en": ("English", "English"),
