@@ -630,3 +630,31 @@ def test_a_claim_of_the_attack_told_keeps_its_place_not_the_base_named_before():
             "تعرضت محافظة أربيل لهجوم صاروخي أمس استهدف محيط مطار أربيل الذي تتمركز فيه قوات التحالف.\n"
             "وكانت مجموعة مسلحة أعلنت مسؤوليتها عن الهجوم على القاعدة الأمريكية.")
     assert {e.place for e in _events(text)} == {"erbil-airport"}
+
+
+def test_whether_there_were_losses_is_no_condition():
+    text = "عنوان\nأفادت مصادر أن طائرة مسيرة استهدفت قاعدة حرير أمس، ولم يتضح ما إذا كانت هناك خسائر بشرية."
+    assert [e.place for e in _events(text)] == ["harir-air-base"]
+    threat = "عنوان\nهددت الفصائل باستهداف قاعدة حرير إذا لم تنسحب القوات الأمريكية."
+    assert _events(threat) == []
+
+
+def test_the_base_abroad_is_not_the_base_named_before():
+    text = ("عنوان\nاستهدفت طائرة مسيرة قاعدة عين الأسد أمس.\n"
+            "وقبلها، وردت تقارير عن هجوم صاروخي على القاعدة الأمريكية في سوريا.")
+    assert [(e.place, e.weapon) for e in _events(text)] == [("ain-al-asad", "drone")]
+
+
+def test_a_clock_is_not_a_place():
+    text = ("عنوان\nأفادت مصادر أمنية بأن انفجارا استهدف مساء الاثنين قافلة تنقل معدات للقوات الأمريكية قرب الحدود.\n"
+            "ولم يتضح ما إذا كان جنود أمريكيون في القافلة، وقد وقع التفجير قبيل التاسعة مساء الاثنين بتوقيت بغداد.")
+    assert "baghdad" not in {e.place for e in _events(text)}
+
+
+def test_a_report_the_next_sentence_denies_is_no_attack():
+    text = ("عنوان\nوقالت الخلية إن وسائل إعلام تناقلت خبرا عن سقوط صاروخ كاتيوشا قرب صالة مطار بغداد الدولي أمس.\n"
+            "وأضافت: \"ننفي هذا الخبر تماما\".")
+    assert _events(text) == []
+    # A denial of losses only leaves the attack standing.
+    kept = "عنوان\nسقط صاروخ كاتيوشا قرب صالة مطار بغداد الدولي أمس. ونفى مصدر وقوع إصابات."
+    assert [e.place for e in _events(kept)] == ["baghdad-airport"]

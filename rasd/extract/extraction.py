@@ -99,6 +99,16 @@ _ON_IRAQI_FORCES = re.compile(
 )
 # The cue is what "ردا على" answers ("ردا على اغتيال"), not the act done in answer ("ردا على ذلك، نفذت ...").
 _MOTIVE = re.compile(r"(?:ردا|رد|انتقاما|ثارا)\s+(?:علي\s+|ل)(?!ذلك|هذا|هذه|تلك)[^,،.;]*$")
+# "هجوم على القاعدة الأمريكية في سوريا": "the base" is one abroad, not the last base named in Iraq.
+_ABROAD = re.compile(r"(?:\s+\S+){0,2}?\s+(?:في\s+|ب)?(?:سوريا|سوريه|السوريه|الاردن|الاردنيه)(?:\s|$|[,.،])")
+# "ننفي هذا الخبر", "نفت صحة هذه الأنباء", "لا صحة لهذه المعلومات": a denial of the report just told.
+_DENIES_THAT = re.compile(
+    r'(?:^|[\s"«(])[وف]?(?:نفت|نفي|ننفي|ينفي|تنفي|نفوا)\s+(?:\S+\s+){0,2}?(?:هذا|هذه|تلك|ذلك)\s+(?:ال)?'
+    r"(?:خبر|انباء|معلومات|روايه|تقارير)|(?:^|\s)لا\s+صحه\s+(?:ل|الي\s+)(?:هذا|هذه|تلك|ذلك|ما)"
+)
+# "لم يتضح ما إذا كانت هناك خسائر": "whether", not the "if" of a condition or a threat.
+_IF = re.compile(r"[وف]?اذا")
+_WHETHER = re.compile(r"(?:^|\s)ما\s+$")
 # "أطلق" and its forms: an attack word only when a weapon is launched (_launch_of_no_weapon).
 _LAUNCH_VERB = re.compile(r"[وف]?اطلق")
 _FOILED = re.compile(
@@ -280,7 +290,7 @@ def _claims_the_attack_told(folded: str) -> bool:
 def _anaphor(folded: str, start: int, ctx: _Context, lex: Lexicon) -> Place | None:
     """The site that "the base" or "the embassy" refers to: the last such site named before."""
     m = lex.anaphora.search(folded)
-    if not m:
+    if not m or _ABROAD.match(folded, m.end()):
         return None
     kinds = _ANAPHOR_KINDS.get(re.sub(r"\s+", " ", m.group().strip()), ("airbase", "camp"))
     earlier = ctx.mentions.last_before(start, kinds)
@@ -611,7 +621,20 @@ def _negated(folded: str, lex: Lexicon) -> bool:
     if _FOILED.search(folded) and not _HAPPENED.search(folded):
         # "إحباط 3 محاولات لاستهداف المطار", "تفكيك عبوة ناسفة": a plot stopped before it struck.
         return True
-    return any(not _MOTIVE.search(folded, max(0, m.start() - 60), m.start()) for m in lex.negative.finditer(folded))
+    return any(not _MOTIVE.search(folded, max(0, m.start() - 60), m.start())
+               and not (_IF.fullmatch(m.group(0)) and _WHETHER.search(folded, max(0, m.start() - 4), m.start()))
+               for m in lex.negative.finditer(folded))
+
+
+def _denied_next(statement: Statement, ctx: _Context) -> bool:
+    """True when the next sentence denies what this one reports ("تناقلت وسائل إعلام خبراً عن سقوط صاروخ", then
+    "ننفي هذا الخبر تماماً")."""
+    # Statement.sentence is where its sentence starts.
+    following = bisect.bisect_right([span.start for span in ctx.sentences], statement.sentence)
+    if following >= len(ctx.sentences):
+        return False
+    span = ctx.sentences[following]
+    return bool(_DENIES_THAT.search(ctx.folded.slice(span.start, span.end)))
 
 
 def _statement_events(
@@ -624,7 +647,7 @@ def _statement_events(
     """
     raw = text[statement.start:statement.end]
     folded = ctx.folded.slice(statement.start, statement.end)
-    if _negated(folded, lex):
+    if _negated(folded, lex) or _denied_next(statement, ctx):
         return []
     if lex.condemn.search(folded) and not lex.strong_verbs.search(folded):
         return []

@@ -47,6 +47,8 @@ AGENT = re.compile(
     r"(?:^|\s)[وبل]?(?:ال)?(?:جهاز|حكومه|وزاره|سلطات|رئاسه|برلمان|مجلس|قياده|مديريه|اسايش|محافظ|داخليه|شرطه)"
     r"(?:\s+(?:[وبل]?ال\S+|عمليات|امن|شرطه|مكافحه)){0,2}\s+(?:في\s+|ب)?(?:[بف]?اقليم\s+)?$"
 )
+# "قبيل الساعة التاسعة مساء بتوقيت بغداد": a clock, not a place (taken as an agent's: never the attack's).
+TIME_OF = re.compile(r"(?:^|\s)[وب]?(?:ال)?توقيت\s+$")
 # "استهداف قاعدة قرب مطار أربيل": an unnamed base near a landmark is somewhere around it, not at it.
 UNNAMED_NEAR = re.compile(
     r"(?:^|\s)[وب]?(?:قاعده|قاعدتين|معسكر|معسكرا|موقع|موقعا)\s+"
@@ -157,6 +159,6 @@ def place_role(before: str, *, wider: str | None = None) -> str:
         return "near"
     if REFERENCED.search(before):
         return "referenced"
-    if AGENT.search(before):
+    if AGENT.search(before) or TIME_OF.search(before):
         return "agent"
     return "target"
