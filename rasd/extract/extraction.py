@@ -183,6 +183,8 @@ class _Context:
     reference: Reference
     folded: FoldedText
     sentences: tuple[Span, ...]
+    # Where each sentence starts, for finding the one after a statement's.
+    sentence_starts: tuple[int, ...]
     mentions: _Mentions
     us_mentions: int
     governorate_of: Callable[[str], Place | None]
@@ -630,7 +632,7 @@ def _denied_next(statement: Statement, ctx: _Context) -> bool:
     """True when the next sentence denies what this one reports ("تناقلت وسائل إعلام خبراً عن سقوط صاروخ", then
     "ننفي هذا الخبر تماماً")."""
     # Statement.sentence is where its sentence starts.
-    following = bisect.bisect_right([span.start for span in ctx.sentences], statement.sentence)
+    following = bisect.bisect_right(ctx.sentence_starts, statement.sentence)
     if following >= len(ctx.sentences):
         return False
     span = ctx.sentences[following]
@@ -708,7 +710,8 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
         article=article,
         reference=reference or article_reference(article),
         folded=folded,
-        sentences=tuple(sentences(text)),
+        sentences=(spans := tuple(sentences(text))),
+        sentence_starts=tuple(span.start for span in spans),
         mentions=_Mentions(_with_described_bases(gaz.find(text), described_bases(text, gaz.find))),
         us_mentions=_us_context(folded.text, lex),
         governorate_of=gaz.governorate,
