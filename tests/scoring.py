@@ -108,8 +108,8 @@ def splits(rows: list[Expected], files: list[str]) -> dict[str, str]:
 
 # File numbers where a collection batch starts: 100-399 first, 400-599 second, 600-799 third, 800-899 fourth,
 # 900-949 fifth, 950-979 sixth, 980-999 seventh, 1000-1019 eighth, 1020-1039 ninth, 1040-1059 tenth,
-# 1060-1079 eleventh, 1080-1099 twelfth, 1100-1119 thirteenth, 1120 and up fourteenth.
-BATCH_STARTS = (0, 400, 600, 800, 900, 950, 980, 1000, 1020, 1040, 1060, 1080, 1100, 1120)
+# 1060-1079 eleventh, 1080-1099 twelfth, 1100-1119 thirteenth, 1120-1139 fourteenth, 1140 and up fifteenth.
+BATCH_STARTS = (0, 400, 600, 800, 900, 950, 980, 1000, 1020, 1040, 1060, 1080, 1100, 1120, 1140)
 
 
 def _batch(key: str) -> int:
