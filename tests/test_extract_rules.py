@@ -658,3 +658,16 @@ def test_a_report_the_next_sentence_denies_is_no_attack():
     # A denial of losses only leaves the attack standing.
     kept = "عنوان\nسقط صاروخ كاتيوشا قرب صالة مطار بغداد الدولي أمس. ونفى مصدر وقوع إصابات."
     assert [e.place for e in _events(kept)] == ["baghdad-airport"]
+
+
+def test_the_end_of_a_convoys_journey_is_not_where_it_was_hit():
+    text = ("عنوان\nقال مصدر إن أرتالا أمريكية تحمل مواد لوجستية من الكويت إلى قاعدة عين الأسد تعرضت أمس إلى هجوم "
+            "بصواريخ كاتيوشا على الطريق العام قرب سفوان.")
+    assert [(e.place, e.weapon, e.target) for e in _events(text)] == [("safwan", "rocket", "convoy")]
+
+
+def test_where_the_reporter_sits_is_not_the_attacks_place():
+    text = "عنوان\nأفاد مراسلنا في بغداد بسقوط صاروخ كاتيوشا قرب السفارة الأمريكية أمس."
+    assert [e.place for e in _events(text)] == ["us-embassy-baghdad"]
+    told = "عنوان\nوقال مصدر أمني لمراسلة الوكالة في بغداد إن صاروخا سقط أمس على قاعدة عين الأسد."
+    assert [e.place for e in _events(told)] == ["ain-al-asad"]

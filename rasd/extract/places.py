@@ -24,6 +24,8 @@ ROAD_SECOND = re.compile(r"طريق\S*\s+(?:\S+\s+){0,3}?\S+\s*[-–—/]\s*$")
 TOWARD = re.compile(
     r"(?:المودي|الموديه|المتجه|المتجهه|متجه|متجها|متجهه|باتجاه|نحو|الواصل|القادم|القادمه|قادما)\s+"
     r"(?:(?:الي|من)\s+)?(?:(?:مدينه|محافظه|قضاء|ناحيه)\s+)?$"
+    # "أرتال تحمل مواد لوجستية من الكويت إلى قاعدة عين الأسد": the end of a journey the convoy was on.
+    r"|(?:^|\s)من\s+\S+\s+(?:الي|حتي)\s+(?:(?:مدينه|محافظه|قضاء|ناحيه)\s+)?$"
 )
 # A place opening a line and followed by a dash or slash is the dateline of the report: "بغداد - ", "أربيل – نورث برس".
 # "بغداد، العراق (CNN)--": the country may follow the town before the outlet and the dash; "بغداد 2 يناير 2024
@@ -49,6 +51,8 @@ AGENT = re.compile(
 )
 # "قبيل الساعة التاسعة مساء بتوقيت بغداد": a clock, not a place (taken as an agent's: never the attack's).
 TIME_OF = re.compile(r"(?:^|\s)[وب]?(?:ال)?توقيت\s+$")
+# "في اتصال مع مراسلة سانا في بغداد": where the reporter sits.
+REPORTER_AT = re.compile(r"(?:^|\s)[ولب]?(?:ال)?مراسل(?:ه|ها|نا|و|ي|ين)?(?:\s+\S+){0,2}?\s+(?:في\s+|ب)$")
 # "استهداف قاعدة قرب مطار أربيل": an unnamed base near a landmark is somewhere around it, not at it.
 UNNAMED_NEAR = re.compile(
     r"(?:^|\s)[وب]?(?:قاعده|قاعدتين|معسكر|معسكرا|موقع|موقعا)\s+"
@@ -159,6 +163,6 @@ def place_role(before: str, *, wider: str | None = None) -> str:
         return "near"
     if REFERENCED.search(before):
         return "referenced"
-    if AGENT.search(before) or TIME_OF.search(before):
+    if AGENT.search(before) or TIME_OF.search(before) or REPORTER_AT.search(before):
         return "agent"
     return "target"
