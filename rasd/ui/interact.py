@@ -32,8 +32,9 @@ def shown_layer() -> str:
 
 
 def layer_switch(lang: str) -> None:
-    """Markers or heat map, as a segmented control: the sidebar loads its code anyway, where a toggle's code would
-    be one more lazily loaded chunk before the map's frame comes (bench/bench_browser.py measured it at 10,000)."""
+    """Markers or heat map, as a segmented control above the map."""
+    # Not a toggle: the sidebar loads a segmented control's code anyway, where a toggle's would be one more lazily
+    # loaded chunk the map's frame waits for (bench/bench_browser.py measured it at 10,000 events).
     # Clicking the chosen option again clears a segmented control: the last choice is drawn again instead.
     st.session_state[K_LAYER] = shown_layer()
     st.segmented_control(t("map.layer", lang), LAYERS, key=K_LAYER, format_func=lambda c: label("layer", c, lang),
