@@ -761,17 +761,11 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
         if (placeless and told_last and not ctx.mentions.any_within(st.start, st.end)
                 and text.count("\n", told_last[0][0].sources[0].end, st.start) <= _FOLLOW_UP_LINES):
             # "وجرى من خلال تفجير عبوة ناسفة": a follow-up naming no place tells how the attack just told was made.
-            weapon = _first_cue(folded_st, lex.weapons)
-            for e, _ in told_last:
-                if e.weapon == "unknown" and weapon:
-                    e.weapon = weapon
+            _fill_weapon([e for e, _ in told_last], _first_cue(folded_st, lex.weapons))
         if placeless and _us_context(folded_st, lex) and not ctx.mentions.any_within(st.start, st.end):
             unplaced.append((st.end, _first_cue(folded_st, lex.targets), _first_cue(folded_st, lex.weapons)))
         if events and told_last and _ANOTHER.search(folded_st):
-            weapon = next((e.weapon for e, _ in told_last if e.weapon != "unknown"), None)
-            for e, _ in events:
-                if e.weapon == "unknown" and weapon:
-                    e.weapon = weapon
+            _fill_weapon([e for e, _ in events], next((e.weapon for e, _ in told_last if e.weapon != "unknown"), None))
         if events:
             told_last = events
         if (events or placeless) and own is not None and own.precision != "unknown":
@@ -805,6 +799,13 @@ def extract_article(article: Article, *, gazetteer=None, reference: Reference | 
                              gaz=gaz)
     _claim_recent_attacks(events, text, ctx, lex)
     return events
+
+
+def _fill_weapon(events: list[Event], weapon: str | None) -> None:
+    """Give the events that name no weapon this one, if any."""
+    for e in events:
+        if e.weapon == "unknown" and weapon:
+            e.weapon = weapon
 
 
 def _with_described_bases(mentions: list[PlaceMention], described: list[PlaceMention]) -> list[PlaceMention]:
@@ -868,22 +869,20 @@ def _fold_landmarks(events: list[Event], *, gaz: Gazetteer) -> list[Event]:
             continue
         at_site = gaz.has(e.place) and gaz.get(e.place).kind in SITE_KINDS
         named = [b for b in out if b is not e and b.geo_precision == "site" and b.target == e.target
-                 and same_weapon(b.weapon, e.weapon) and distance_km(b, e) <= _reach(b, e, at_site=at_site)]
+                 and same_weapon(b.weapon, e.weapon)
+                 and (reach := _reach(b, e, at_site=at_site)) is not None and distance_km(b, e) <= reach]
         if len(named) == 1:
             absorb(named[0], e)
             out.remove(e)
     return out
 
 
-def _reach(named: Event, unnamed: Event, *, at_site: bool) -> float:
-    """How far the named base may be from where the unnamed one is placed (0 when their dates differ)."""
-    if named.date_range.overlaps(unnamed.date_range) and "unknown" not in (named.date_precision,
-                                                                          unnamed.date_precision):
-        return _LANDMARK_KM
+def _reach(named: Event, unnamed: Event, *, at_site: bool) -> float | None:
+    """How far the named base may be from where the unnamed one is placed (None when their dates differ)."""
     if "unknown" in (named.date_precision, unnamed.date_precision):
         # Undated, the two may be different attacks: only a base right by a site landmark is the one meant.
         return _SITE_LANDMARK_KM if at_site else _LANDMARK_KM
-    return 0.0
+    return _LANDMARK_KM if named.date_range.overlaps(unnamed.date_range) else None
 
 
 def _heads_place(head: Event, body: Event) -> bool:

@@ -1,4 +1,4 @@
-"""What clicks on the map and selections on the timeline do to the view (and so to the URL)."""
+"""What clicks on the map and selections on the timeline do to the view (and so to the URL); the map's layer switch."""
 
 from __future__ import annotations
 
